@@ -1,0 +1,6 @@
+package dev.neurite.api.accelerator;
+
+/** Broad classes of compute device. */
+public enum AcceleratorKind {
+    CPU, GPU
+}

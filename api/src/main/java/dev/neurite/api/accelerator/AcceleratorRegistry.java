@@ -1,0 +1,20 @@
+package dev.neurite.api.accelerator;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+import java.util.List;
+import java.util.Optional;
+
+/** The devices jobs can run on. */
+@ProviderType
+public interface AcceleratorRegistry {
+
+    /** Every device known now, CPU first. */
+    List<AcceleratorDescriptor> list();
+
+    /** The device with this id. */
+    Optional<AcceleratorDescriptor> get(String id);
+
+    /** The device used when a job asks for none: always present. */
+    AcceleratorDescriptor defaultDevice();
+}
