@@ -58,7 +58,8 @@ public class FileModelStore implements ModelStore {
         String name = checkName(artifact.name());
         Path modelDir = root.resolve(name);
         Files.createDirectories(modelDir);
-        int version = versions(name).stream().max(Integer::compare).orElse(0) + 1;
+        // Numbers of damaged version directories are skipped too, so a rename never meets one.
+        int version = versionNumbers(name, false).stream().max(Integer::compare).orElse(0) + 1;
         Path temp = modelDir.resolve(".tmp-" + UUID.randomUUID());
         Files.createDirectories(temp);
         try {
@@ -150,6 +151,10 @@ public class FileModelStore implements ModelStore {
     }
 
     private List<Integer> versions(String name) throws IOException {
+        return versionNumbers(name, true);
+    }
+
+    private List<Integer> versionNumbers(String name, boolean completeOnly) throws IOException {
         Path modelDir = root.resolve(name);
         List<Integer> versions = new ArrayList<>();
         if (!Files.isDirectory(modelDir)) {
@@ -158,7 +163,7 @@ public class FileModelStore implements ModelStore {
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(modelDir)) {
             for (Path entry : entries) {
                 String file = entry.getFileName().toString();
-                if (file.matches("[1-9][0-9]{0,8}") && Files.isRegularFile(entry.resolve(MANIFEST))) {
+                if (file.matches("[1-9][0-9]{0,8}") && (!completeOnly || Files.isRegularFile(entry.resolve(MANIFEST)))) {
                     versions.add(Integer.parseInt(file));
                 }
             }

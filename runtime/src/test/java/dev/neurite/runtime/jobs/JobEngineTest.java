@@ -1,0 +1,275 @@
+package dev.neurite.runtime.jobs;
+
+import dev.neurite.algorithm.softmax.SoftmaxRegression;
+import dev.neurite.api.job.InvalidRequestException;
+import dev.neurite.api.job.JobEvents;
+import dev.neurite.api.job.JobInfo;
+import dev.neurite.api.job.JobRequest;
+import dev.neurite.api.job.JobState;
+import dev.neurite.api.model.ModelArtifact;
+import dev.neurite.runtime.TestData;
+import dev.neurite.runtime.accelerator.JavaAccelerators;
+import dev.neurite.runtime.data.DataDirectoryRegistry;
+import dev.neurite.runtime.store.FileModelStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+class JobEngineTest {
+
+    private record Posted(String topic, Map<String, Object> properties) {
+    }
+
+    @TempDir
+    Path home;
+
+    private final List<Posted> events = new CopyOnWriteArrayList<>();
+    private final List<JobEngine> engines = new ArrayList<>();
+    private final SoftmaxRegression softmax = new SoftmaxRegression();
+    private FileModelStore models;
+
+    @AfterEach
+    void closeEngines() {
+        engines.forEach(JobEngine::close);
+    }
+
+    private JobEngine engine(Path jobsDir, long checkpointEvery) throws IOException {
+        models = new FileModelStore(home.resolve("models"));
+        DataDirectoryRegistry datasets = new DataDirectoryRegistry(List.of(TestData.datasets(), home.resolve("data")));
+        JobEngine engine = new JobEngine(new JobEngine.Settings(jobsDir, 1, 10, checkpointEvery, 20, 10_000),
+                datasets, datasets::exists, models, new JavaAccelerators(), (t, p) -> events.add(new Posted(t, p)));
+        engines.add(engine);
+        return engine;
+    }
+
+    private static JobRequest blobs(String algorithm, Map<String, String> hyperparameters, String modelName) {
+        return new JobRequest(algorithm, "blobs/train", "blobs/test", null, hyperparameters, 42, modelName, null);
+    }
+
+    private static JobInfo await(JobEngine engine, String id, BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) {
+                return engine.get(id).orElseThrow();
+            }
+            Thread.sleep(20);
+        }
+        fail("timed out waiting for " + what + "; job is " + engine.get(id).orElse(null));
+        return null;
+    }
+
+    private static JobInfo awaitEnd(JobEngine engine, String id) throws InterruptedException {
+        return await(engine, id, () -> engine.get(id).orElseThrow().state().isTerminal(), "the job to end");
+    }
+
+    @Test
+    void aJobTrainsToCompletionStoresItsModelAndReportsFallingLoss() throws Exception {
+        JobEngine engine = engine(home.resolve("jobs"), 50);
+        engine.addAlgorithm(softmax);
+        JobInfo submitted = engine.submit(blobs("softmax-regression", Map.of("epochs", "4"), "blob-model"));
+        assertEquals(JobState.QUEUED, submitted.state());
+
+        JobInfo done = awaitEnd(engine, submitted.id());
+        assertEquals(JobState.SUCCEEDED, done.state(), done.reason());
+        assertEquals("blob-model:1", done.model());
+        ModelArtifact model = models.load("blob-model", 1);
+        assertTrue(model.metrics().get("test.accuracy") > 0.95, model.metrics().toString());
+        assertEquals(List.of(10, 32), java.util.Arrays.stream(model.tensor("layer0.weight").shape()).boxed().toList());
+
+        List<Double> losses = events.stream().filter(e -> e.topic().equals(JobEvents.TOPIC_PROGRESS))
+                .map(e -> (Double) e.properties().get(JobEvents.LOSS)).toList();
+        assertTrue(losses.size() >= 4, "one progress event per epoch at least");
+        assertTrue(losses.get(losses.size() - 1) < losses.get(0) / 2, "loss falls: " + losses);
+        List<Object> states = events.stream().filter(e -> e.topic().equals(JobEvents.TOPIC_STATE))
+                .map(e -> e.properties().get(JobEvents.STATE)).toList();
+        assertEquals(List.of("QUEUED", "RUNNING", "SUCCEEDED"), states);
+        assertTrue(engine.log(submitted.id()).stream().anyMatch(l -> l.contains("SUCCEEDED")));
+        assertTrue(Files.notExists(home.resolve("jobs").resolve(submitted.id()).resolve("checkpoint.safetensors")));
+    }
+
+    @Test
+    void invalidRequestsAreRefusedNamingTheFieldAndQueueNothing() throws Exception {
+        JobEngine engine = engine(home.resolve("jobs"), 50);
+        engine.addAlgorithm(softmax);
+        assertField("algorithm", () -> engine.submit(blobs("nope", Map.of(), null)));
+        assertField("learningRate", () -> engine.submit(blobs("softmax-regression", Map.of("learningRate", "-1"), null)));
+        assertField("momentum", () -> engine.submit(blobs("softmax-regression", Map.of("momentum", "0.9"), null)));
+        assertField("trainDataset", () -> engine.submit(new JobRequest("softmax-regression", "cifar/train", null, null,
+                Map.of(), 1, null, null)));
+        assertField("name", () -> engine.submit(blobs("softmax-regression", Map.of(), "../evil")));
+        assertField("accelerator", () -> engine.submit(new JobRequest("softmax-regression", "blobs/train", null, null,
+                Map.of(), 1, null, "tf:/device:GPU:9")));
+        assertEquals(List.of(), engine.list());
+        try (var dirs = Files.list(home.resolve("jobs"))) {
+            assertEquals(0, dirs.count());
+        }
+    }
+
+    private static void assertField(String field, Runnable submit) {
+        InvalidRequestException e = assertThrows(InvalidRequestException.class, submit::run);
+        assertEquals(field, e.field(), e.getMessage());
+    }
+
+    @Test
+    void cancellingARunningJobEndsItCancelledWithTheReason() throws Exception {
+        JobEngine engine = engine(home.resolve("jobs"), 1000);
+        engine.addAlgorithm(new ThrottledAlgorithm(softmax, "slow", 5));
+        String id = engine.submit(blobs("slow", Map.of("epochs", "50"), null)).id();
+        await(engine, id, () -> engine.get(id).orElseThrow().progress() != null, "progress");
+        JobInfo cancelled = engine.cancel(id, "operator changed their mind").orElseThrow();
+        assertEquals(JobState.CANCELLED, cancelled.state());
+        assertEquals("operator changed their mind", cancelled.reason());
+        assertTrue(engine.cancel("job-unknown", null).isEmpty());
+    }
+
+    @Test
+    void withdrawingTheAlgorithmCancelsItsJobsAndTheEngineKeepsServing() throws Exception {
+        JobEngine engine = engine(home.resolve("jobs"), 1000);
+        ThrottledAlgorithm slow = new ThrottledAlgorithm(softmax, "slow", 5);
+        engine.addAlgorithm(slow);
+        String running = engine.submit(blobs("slow", Map.of("epochs", "50"), null)).id();
+        String queued = engine.submit(blobs("slow", Map.of("epochs", "50"), null)).id();
+        await(engine, running, () -> engine.get(running).orElseThrow().state() == JobState.RUNNING, "running");
+
+        engine.removeAlgorithm(slow, "algorithm 'slow' was withdrawn: bundle stopped", false);
+        JobInfo first = engine.get(running).orElseThrow();
+        assertEquals(JobState.CANCELLED, first.state());
+        assertTrue(first.reason().contains("withdrawn"), first.reason());
+        assertEquals(JobState.CANCELLED, engine.get(queued).orElseThrow().state());
+        assertField("algorithm", () -> engine.submit(blobs("slow", Map.of(), null)));
+
+        engine.addAlgorithm(softmax);
+        JobInfo after = awaitEnd(engine, engine.submit(blobs("softmax-regression", Map.of("epochs", "1"), null)).id());
+        assertEquals(JobState.SUCCEEDED, after.state(), after.reason());
+    }
+
+    @Test
+    void aCorruptDatasetFailsTheJobWithTheFileAndChecksumAndTheEngineKeepsServing() throws Exception {
+        Path data = Files.createDirectories(home.resolve("data").resolve("mnist"));
+        for (String file : new String[] {"t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"}) {
+            Files.copy(TestData.datasets().resolve("mnist").resolve(file), data.resolve(file));
+        }
+        Files.writeString(data.resolve("SHA256SUMS"), Files.readAllLines(TestData.datasets().resolve("SHA256SUMS")).stream()
+                .filter(l -> l.contains("mnist/t10k") && !l.contains("fashion"))
+                .map(l -> l.replace("mnist/", "")).reduce("", (a, b) -> a + b + "\n"));
+        Path images = data.resolve("t10k-images-idx3-ubyte.gz");
+        byte[] bytes = Files.readAllBytes(images);
+        bytes[1000] ^= 0x40;
+        Files.write(images, bytes);
+
+        JobEngine engine = engine(home.resolve("jobs"), 50);
+        engine.addAlgorithm(softmax);
+        // The shared directory also has mnist/, and it comes first: use a family name only the copy has.
+        Path renamed = home.resolve("data").resolve("digits");
+        Files.move(data, renamed);
+        JobInfo failed = awaitEnd(engine, engine.submit(new JobRequest("softmax-regression", "digits/test", null, null,
+                Map.of(), 1, null, null)).id());
+        assertEquals(JobState.FAILED, failed.state());
+        assertTrue(failed.reason().contains(renamed.resolve("t10k-images-idx3-ubyte.gz").toString()), failed.reason());
+        assertTrue(failed.reason().contains("expected 8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6"), failed.reason());
+
+        JobInfo next = awaitEnd(engine, engine.submit(blobs("softmax-regression", Map.of("epochs", "1"), null)).id());
+        assertEquals(JobState.SUCCEEDED, next.state(), next.reason());
+    }
+
+    @Test
+    void aRestartedEngineResumesFromTheCheckpointAndEndsExactlyAsAnUninterruptedRun() throws Exception {
+        Map<String, String> hp = Map.of("epochs", "6", "batchSize", "32");
+        // Reference: the same request, never interrupted.
+        JobEngine reference = engine(home.resolve("jobs-reference"), 40);
+        reference.addAlgorithm(softmax);
+        JobInfo referenceRun = awaitEnd(reference, reference.submit(blobs("softmax-regression", hp, "reference")).id());
+        assertEquals(JobState.SUCCEEDED, referenceRun.state(), referenceRun.reason());
+        float[] expected = models.load("reference", 1).tensor("layer0.weight").toFloats();
+
+        Path jobs = home.resolve("jobs");
+        JobEngine first = engine(jobs, 40);
+        first.addAlgorithm(new ThrottledAlgorithm(softmax, "softmax-regression", 2));
+        String id = first.submit(blobs("softmax-regression", hp, "resumed")).id();
+        Path checkpoint = jobs.resolve(id).resolve("checkpoint.safetensors");
+        await(first, id, () -> Files.exists(checkpoint) && first.get(id).orElseThrow().progress() != null
+                && first.get(id).orElseThrow().progress().step() > 200, "a checkpoint past step 200");
+        // What a crash leaves behind: the job directory as it is on disk right now.
+        Path crashed = home.resolve("jobs-after-crash");
+        copyTree(jobs, crashed);
+        first.close();
+
+        JobEngine restarted = engine(crashed, 40);
+        JobInfo recovered = restarted.get(id).orElseThrow();
+        assertEquals(JobState.QUEUED, recovered.state());
+        assertTrue(recovered.reason().contains("resumes from checkpoint at step"), recovered.reason());
+        restarted.addAlgorithm(softmax);
+        JobInfo done = awaitEnd(restarted, id);
+        assertEquals(JobState.SUCCEEDED, done.state(), done.reason());
+        assertTrue(done.resumedFromStep() >= 200, "resumed from step " + done.resumedFromStep());
+        assertTrue(restarted.log(id).stream().anyMatch(l -> l.contains("resumed from checkpoint at step " + done.resumedFromStep())));
+        assertArrayEquals(expected, models.load("resumed", 1).tensor("layer0.weight").toFloats(),
+                "a resumed run must end with the same weights as an uninterrupted one");
+    }
+
+    @Test
+    void aCleanShutdownSuspendsAtAStepBoundaryAndTheJobContinuesAfterwards() throws Exception {
+        Path jobs = home.resolve("jobs");
+        JobEngine first = engine(jobs, 1_000_000);
+        first.addAlgorithm(new ThrottledAlgorithm(softmax, "softmax-regression", 2));
+        String id = first.submit(blobs("softmax-regression", Map.of("epochs", "3"), null)).id();
+        await(first, id, () -> first.get(id).orElseThrow().progress() != null, "progress");
+        first.close();
+        JobInfo suspended = first.get(id).orElseThrow();
+        assertEquals(JobState.QUEUED, suspended.state(), suspended.reason());
+        assertTrue(Files.exists(jobs.resolve(id).resolve("checkpoint.safetensors")), "shutdown writes a checkpoint");
+
+        JobEngine second = engine(jobs, 1_000_000);
+        second.addAlgorithm(softmax);
+        JobInfo done = awaitEnd(second, id);
+        assertEquals(JobState.SUCCEEDED, done.state(), done.reason());
+        assertTrue(done.resumedFromStep() > 0);
+    }
+
+    @Test
+    void aRecoveredJobWaitsForItsAlgorithmToBeInstalled() throws Exception {
+        Path jobs = home.resolve("jobs");
+        JobEngine first = engine(jobs, 1_000_000);
+        first.addAlgorithm(new ThrottledAlgorithm(softmax, "softmax-regression", 2));
+        String id = first.submit(blobs("softmax-regression", Map.of("epochs", "2"), null)).id();
+        await(first, id, () -> first.get(id).orElseThrow().progress() != null, "progress");
+        first.close();
+
+        JobEngine second = engine(jobs, 1_000_000);
+        await(second, id, () -> second.get(id).orElseThrow().reason().startsWith("waiting for algorithm"), "waiting");
+        second.addAlgorithm(softmax);
+        assertEquals(JobState.SUCCEEDED, awaitEnd(second, id).state());
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (var paths = Files.walk(from)) {
+            for (Path p : paths.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else if (!p.getFileName().toString().endsWith(".tmp")) {
+                    try {
+                        Files.copy(p, target);
+                    } catch (java.nio.file.NoSuchFileException gone) {
+                        // A temporary file renamed away while copying: a crash would not have it either.
+                    }
+                }
+            }
+        }
+    }
+}
