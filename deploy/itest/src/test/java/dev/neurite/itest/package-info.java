@@ -1,0 +1,2 @@
+/** In-framework tests of the Neurite runtime. */
+package dev.neurite.itest;
