@@ -59,6 +59,10 @@ final class RuntimeProcess implements AutoCloseable {
         int port = freePort();
         Map<String, String> all = new LinkedHashMap<>();
         all.put("org.osgi.service.http.port", Integer.toString(port));
+        // The launcher and FileInstall unpack into the temp directory; keep that inside the
+        // test's home so a killed runtime leaves nothing behind in the machine's /tmp.
+        Path tmp = Files.createDirectories(home.resolve("tmp"));
+        all.put("java.io.tmpdir", tmp.toString());
         all.putAll(properties);
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
