@@ -17,6 +17,8 @@ final class WorkerPool implements AutoCloseable {
     }
 
     private static final int SPINS = 20_000;
+    /** Chunk index of a cursor whose loop is being set up. */
+    private static final int CLOSED = Integer.MAX_VALUE;
 
     private final Thread[] workers;
     private final Object lock = new Object();
@@ -59,13 +61,16 @@ final class WorkerPool implements AutoCloseable {
             if (closed) {
                 throw new IllegalStateException("compute pool is closed");
             }
+            int gen = ++generation;
+            // Close the cursor first: a thread still holding a stale cursor value must fail
+            // its claim, not succeed against the new loop's chunk count.
+            cursor.set(((long) gen << 32) | CLOSED);
             this.task = task;
             this.total = n;
             this.chunks = pieces;
             this.failure = null;
             this.caller = Thread.currentThread();
             done.set(0);
-            int gen = ++generation;
             cursor.set((long) gen << 32);
             for (Thread w : workers) {
                 LockSupport.unpark(w);
@@ -127,8 +132,9 @@ final class WorkerPool implements AutoCloseable {
         int seen = 0;
         int spins = 0;
         while (!closed) {
-            int gen = (int) (cursor.get() >>> 32);
-            if (gen != seen) {
+            long v = cursor.get();
+            int gen = (int) (v >>> 32);
+            if (gen != seen && (int) v != CLOSED) {
                 seen = gen;
                 work(gen);
                 spins = 0;
