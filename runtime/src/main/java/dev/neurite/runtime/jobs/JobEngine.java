@@ -456,11 +456,12 @@ public class JobEngine implements JobManager, AutoCloseable {
         if (checkpoint.isPresent() && checkpoint.get().step() <= total) {
             trainer.restore(checkpoint.get());
             start = checkpoint.get().step();
+            // Log first: whoever sees the job report its resumption finds the line in its log.
+            log(job, "resumed from checkpoint at step " + start + " of " + total);
             job.info = new JobInfo(job.id, job.info.request(), job.info.algorithmVersion(), JobState.RUNNING,
                     "resumed from checkpoint at step " + start, job.info.createdAt(), job.info.startedAt(), null,
                     job.info.progress(), null, start, job.info.accelerator());
             persist(job);
-            log(job, "resumed from checkpoint at step " + start + " of " + total);
         }
         long lastCheckpoint = start;
         long runStartNanos = System.nanoTime();
