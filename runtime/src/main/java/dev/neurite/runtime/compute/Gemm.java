@@ -155,9 +155,10 @@ class Gemm implements WorkerPool.Task {
     }
 
     /** A GEMM for these operands, vectorized when the Vector API is usable. */
-    static Gemm create(boolean vector, float[] a, float[] b, float[] c, int m, int n, int k, boolean ta, boolean tb) {
+    static Gemm create(boolean vector, int threads, float[] a, float[] b, float[] c, int m, int n, int k, boolean ta,
+                       boolean tb) {
         if (vector) {
-            return new VectorGemm(a, b, c, m, n, k, ta, tb);
+            return new VectorGemm(threads, a, b, c, m, n, k, ta, tb);
         }
         return new Gemm(a, b, c, m, n, k, ta, tb);
     }

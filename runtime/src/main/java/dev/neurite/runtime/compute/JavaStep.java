@@ -186,7 +186,7 @@ final class JavaStep implements CompiledStep {
                 int m = t.shape().dim(0);
                 int n = t.shape().dim(1);
                 int k = as.dim(ta ? 0 : 1);
-                yield new Kernels.MatMul(Gemm.create(vector, a, b, out, m, n, k, ta, tb), pool);
+                yield new Kernels.MatMul(Gemm.create(vector, pool.threads(), a, b, out, m, n, k, ta, tb), pool);
             }
             case WHERE -> new Kernels.Where(a, as, b, in.get(1).shape(), buffers.get(in.get(2).id()),
                     in.get(2).shape(), out, t.shape(), pool);

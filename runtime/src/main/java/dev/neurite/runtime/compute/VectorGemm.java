@@ -6,7 +6,8 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The GEMM tiles with {@code jdk.incubator.vector}: a register block of 4 rows × 2 vectors of
- * C accumulates over a k block (8 fused multiply-adds per 2 loads of B); products with Bᵀ
+ * C accumulates over a k block (8 fused multiply-adds per 2 loads of B, read from a panel
+ * packed contiguously per thread); products with Bᵀ
  * accumulate 2×4 dot products in vector lanes. Only loaded when the module is present
  * (see {@link Simd}).
  */
@@ -15,8 +16,12 @@ final class VectorGemm extends Gemm {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
 
-    VectorGemm(float[] a, float[] b, float[] c, int m, int n, int k, boolean ta, boolean tb) {
+    /** Per pool thread: a k block × 2 vectors panel of B, packed contiguously. */
+    private final float[][] panels;
+
+    VectorGemm(int threads, float[] a, float[] b, float[] c, int m, int n, int k, boolean ta, boolean tb) {
         super(a, b, c, m, n, k, ta, tb);
+        panels = tb ? null : new float[threads][KC * 2 * L];
     }
 
     /** Lanes of the preferred float vector; touching it fails without the module. */
@@ -29,13 +34,21 @@ final class VectorGemm extends Gemm {
         boolean first = k0 == 0;
         int nr = 2 * L;
         int jv = j0 + ((j1 - j0) / nr) * nr;
+        float[] panel = panels[WorkerPool.slot()];
         for (int j = j0; j < jv; j += nr) {
+            // Rows of B are n apart (a power of two for square sizes, which thrashes cache
+            // sets): copy the panel once, then every row block streams it contiguously.
+            for (int p = k0, q = 0; p < k1; p++, q += nr) {
+                int bp = p * n + j;
+                FloatVector.fromArray(S, b, bp).intoArray(panel, q);
+                FloatVector.fromArray(S, b, bp + L).intoArray(panel, q + L);
+            }
             int i = i0;
             for (; i + MR <= i1; i += MR) {
-                block4(i, j, k0, k1, first);
+                block4(panel, i, j, k0, k1, first);
             }
             for (; i < i1; i++) {
-                block1(i, j, k0, k1, first);
+                block1(panel, i, j, k0, k1, first);
             }
         }
         if (jv < j1) {
@@ -44,7 +57,7 @@ final class VectorGemm extends Gemm {
         }
     }
 
-    private void block4(int i, int j, int k0, int k1, boolean first) {
+    private void block4(float[] panel, int i, int j, int k0, int k1, boolean first) {
         int c0 = i * n + j;
         int c1 = c0 + n;
         int c2 = c1 + n;
@@ -63,10 +76,9 @@ final class VectorGemm extends Gemm {
             x31 = FloatVector.fromArray(S, c, c3 + L);
         }
         int r = aRow;
-        for (int p = k0; p < k1; p++) {
-            int bp = p * n + j;
-            FloatVector b0 = FloatVector.fromArray(S, b, bp);
-            FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
+        for (int p = k0, bp = 0; p < k1; p++, bp += 2 * L) {
+            FloatVector b0 = FloatVector.fromArray(S, panel, bp);
+            FloatVector b1 = FloatVector.fromArray(S, panel, bp + L);
             int ap = i * r + p * aCol;
             FloatVector a0 = FloatVector.broadcast(S, a[ap]);
             x00 = a0.fma(b0, x00);
@@ -91,15 +103,14 @@ final class VectorGemm extends Gemm {
         x31.intoArray(c, c3 + L);
     }
 
-    private void block1(int i, int j, int k0, int k1, boolean first) {
+    private void block1(float[] panel, int i, int j, int k0, int k1, boolean first) {
         int c0 = i * n + j;
         FloatVector x0 = first ? FloatVector.zero(S) : FloatVector.fromArray(S, c, c0);
         FloatVector x1 = first ? FloatVector.zero(S) : FloatVector.fromArray(S, c, c0 + L);
-        for (int p = k0; p < k1; p++) {
-            int bp = p * n + j;
+        for (int p = k0, bp = 0; p < k1; p++, bp += 2 * L) {
             FloatVector av = FloatVector.broadcast(S, a[i * aRow + p * aCol]);
-            x0 = av.fma(FloatVector.fromArray(S, b, bp), x0);
-            x1 = av.fma(FloatVector.fromArray(S, b, bp + L), x1);
+            x0 = av.fma(FloatVector.fromArray(S, panel, bp), x0);
+            x1 = av.fma(FloatVector.fromArray(S, panel, bp + L), x1);
         }
         x0.intoArray(c, c0);
         x1.intoArray(c, c0 + L);

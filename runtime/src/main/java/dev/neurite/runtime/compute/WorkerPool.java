@@ -36,11 +36,29 @@ final class WorkerPool implements AutoCloseable {
     WorkerPool(int threads) {
         workers = new Thread[Math.max(0, threads - 1)];
         for (int i = 0; i < workers.length; i++) {
-            Thread t = new Thread(this::loop, "neurite-compute-" + (i + 1));
+            Thread t = new Worker(this::loop, "neurite-compute-" + (i + 1), i + 1);
             t.setDaemon(true);
             workers[i] = t;
             t.start();
         }
+    }
+
+    /** A pool thread, numbered from 1 (the calling thread of a loop counts as 0). */
+    private static final class Worker extends Thread {
+        final int slot;
+
+        Worker(Runnable body, String name, int slot) {
+            super(body, name);
+            this.slot = slot;
+        }
+    }
+
+    /**
+     * The running thread's slot in [0, threads()): its number if it is a pool thread, else 0
+     * (the one caller a pool serves at a time). Kernels index per-thread scratch with it.
+     */
+    static int slot() {
+        return Thread.currentThread() instanceof Worker w ? w.slot : 0;
     }
 
     /** Threads that take part in a parallel loop, the caller included. */
