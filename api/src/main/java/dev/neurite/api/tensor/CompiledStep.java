@@ -60,6 +60,16 @@ public interface CompiledStep extends AutoCloseable {
         return instance().variables();
     }
 
+    /** One variable of the instance; see {@link GraphInstance#variable(String)}. */
+    default StoredTensor variable(String name) {
+        return instance().variable(name);
+    }
+
+    /** Sets a variable of the instance; see {@link GraphInstance#setVariable(StoredTensor)}. */
+    default void setVariable(StoredTensor value) {
+        instance().setVariable(value);
+    }
+
     /** Releases the step's buffers (and its instance, if it owns it). */
     @Override
     void close();
