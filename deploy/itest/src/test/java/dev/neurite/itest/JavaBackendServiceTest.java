@@ -23,6 +23,10 @@ class JavaBackendServiceTest {
     @Test
     void theJavaBackendServiceComputesAStepAndItsGradient() {
         assertEquals("java", backend.name());
+        // Vector kernels exactly when the framework's JVM has the incubator module (then the
+        // runtime's optional import is wired); scalar kernels otherwise.
+        boolean vectorModule = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+        assertEquals(vectorModule, backend.device().simdWidthBits() > 0, backend.device().toString());
         Graph g = new Graph();
         Tensor x = g.input("x", 1, 2);
         Tensor w = g.parameter("w", Init.values(1f, 2f, 3f, 4f), 2, 2);
