@@ -408,6 +408,37 @@ public abstract class BackendConformance {
     // ------------------------------------------------------------------------------ more checks
 
     @Test
+    void derivativesOfDerivativesGiveHessianVectorProducts() {
+        // f(x) = Σ tanh(x)·x², ∇f = (1 − tanh²x)·x² + 2x·tanh x; H v by forward-over-reverse
+        // and by reverse-over-reverse, against central differences of the analytic gradient.
+        Graph g = new Graph();
+        Tensor x = g.input("x", 2, 3);
+        Tensor v = g.input("v", 2, 3);
+        Tensor f = g.sumAll(g.mul(g.tanh(x), g.mul(x, x)));
+        Tensor grad = Autodiff.grad(f, List.of(x)).get(0);
+        Tensor forwardOverReverse = Autodiff.jvp(grad, Map.of(x, v));
+        Tensor reverseOverReverse = Autodiff.grad(g.sumAll(g.mul(grad, v)), List.of(x)).get(0);
+        float[] xv = {0.3f, -1.2f, 0.8f, 1.5f, -0.4f, 0.1f};
+        float[] vv = {1f, 0.5f, -0.7f, 0.2f, -1.1f, 0.9f};
+        double h = 1e-6;
+        double[] want = new double[6];
+        for (int i = 0; i < 6; i++) {
+            want[i] = (analyticGrad(xv[i] + h * vv[i]) - analyticGrad(xv[i] - h * vv[i])) / (2 * h);
+        }
+        try (CompiledStep run = backend().compile(g.step().output("fr", forwardOverReverse)
+                .output("rr", reverseOverReverse).build())) {
+            Map<String, float[]> out = run.run(Map.of("x", xv, "v", vv));
+            assertRelative("forward-over-reverse", want, out.get("fr"), DERIVATIVE_TOLERANCE);
+            assertRelative("reverse-over-reverse", want, out.get("rr"), DERIVATIVE_TOLERANCE);
+        }
+    }
+
+    private static double analyticGrad(double x) {
+        double t = Math.tanh(x);
+        return (1 - t * t) * x * x + 2 * x * t;
+    }
+
+    @Test
     void softplusIsFiniteForLargeArguments() {
         Graph g = new Graph();
         Tensor x = g.input("x", 4);
