@@ -3,6 +3,7 @@ package dev.neurite.api.algorithm;
 import dev.neurite.api.accelerator.AcceleratorDescriptor;
 import dev.neurite.api.data.Dataset;
 import dev.neurite.api.model.ModelSpec;
+import dev.neurite.api.tensor.Backend;
 import org.osgi.annotation.versioning.ProviderType;
 
 import java.util.Optional;
@@ -31,6 +32,14 @@ public interface TrainingContext {
 
     /** Device the job was placed on. */
     AcceleratorDescriptor accelerator();
+
+    /**
+     * The compute backend for the job's device: algorithms written against
+     * {@code dev.neurite.api.tensor} compile their steps with it.
+     *
+     * @since 1.1
+     */
+    Backend backend();
 
     /** Appends a line to the job's log. */
     void log(String message);

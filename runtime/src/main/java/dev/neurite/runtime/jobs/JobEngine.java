@@ -22,6 +22,8 @@ import dev.neurite.api.model.ModelArtifact;
 import dev.neurite.api.model.ModelInfo;
 import dev.neurite.api.model.ModelSpec;
 import dev.neurite.api.model.ModelStore;
+import dev.neurite.api.tensor.Backend;
+import dev.neurite.runtime.compute.JavaBackend;
 import dev.neurite.runtime.store.FileModelStore;
 
 import java.io.IOException;
@@ -49,6 +51,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * The job manager's engine, free of OSGi so it can be tested on its own: a bounded pool of
@@ -101,6 +104,9 @@ public class JobEngine implements JobManager, AutoCloseable {
     private final ModelStore models;
     private final AcceleratorRegistry accelerators;
     private final EventSink events;
+    private final Supplier<Backend> backends;
+    /** A backend this engine created for itself (when none was given), closed with it. */
+    private volatile JavaBackend ownBackend;
     private final JobFiles files;
     private final Map<String, Job> jobs = new ConcurrentHashMap<>();
     private final Map<String, TrainingAlgorithm> algorithms = new ConcurrentHashMap<>();
@@ -110,6 +116,16 @@ public class JobEngine implements JobManager, AutoCloseable {
 
     public JobEngine(Settings settings, DatasetRegistry datasets, Predicate<String> datasetExists, ModelStore models,
                      AcceleratorRegistry accelerators, EventSink events) throws IOException {
+        this(settings, datasets, datasetExists, models, accelerators, null, events);
+    }
+
+    /**
+     * An engine whose trainers compute with the backend {@code backends} supplies; when it is
+     * null, the engine creates a Java backend on first use and closes it with itself.
+     */
+    public JobEngine(Settings settings, DatasetRegistry datasets, Predicate<String> datasetExists, ModelStore models,
+                     AcceleratorRegistry accelerators, Supplier<Backend> backends, EventSink events) throws IOException {
+        this.backends = backends != null ? backends : this::ownBackend;
         this.settings = settings;
         this.datasets = datasets;
         this.datasetExists = datasetExists;
@@ -273,6 +289,13 @@ public class JobEngine implements JobManager, AutoCloseable {
         }
     }
 
+    private synchronized Backend ownBackend() {
+        if (ownBackend == null) {
+            ownBackend = new JavaBackend();
+        }
+        return ownBackend;
+    }
+
     /** Suspends running jobs at a step boundary (checkpointing them) and stops the workers. */
     @Override
     public void close() {
@@ -291,6 +314,10 @@ public class JobEngine implements JobManager, AutoCloseable {
             pool.awaitTermination(settings.stopTimeoutMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        JavaBackend own = ownBackend;
+        if (own != null) {
+            own.close();
         }
     }
 
@@ -687,6 +714,11 @@ public class JobEngine implements JobManager, AutoCloseable {
         @Override
         public AcceleratorDescriptor accelerator() {
             return device;
+        }
+
+        @Override
+        public Backend backend() {
+            return backends.get();
         }
 
         @Override

@@ -6,6 +6,8 @@ import dev.neurite.api.job.JobInfo;
 import dev.neurite.api.job.JobManager;
 import dev.neurite.api.job.JobRequest;
 import dev.neurite.api.model.ModelStore;
+import dev.neurite.api.tensor.Backend;
+import dev.neurite.runtime.compute.JavaBackend;
 import dev.neurite.runtime.data.DataDirectoryRegistry;
 import dev.neurite.runtime.home.RuntimeHome;
 import org.osgi.framework.Bundle;
@@ -67,11 +69,13 @@ public class JobManagerComponent implements JobManager {
 
     @Activate
     public JobManagerComponent(BundleContext context, Config config, @Reference DataDirectoryRegistry datasets,
-                               @Reference ModelStore models, @Reference AcceleratorRegistry accelerators) throws IOException {
+                               @Reference ModelStore models, @Reference AcceleratorRegistry accelerators,
+                               @Reference(target = "(" + Backend.NAME_PROPERTY + "=" + JavaBackend.NAME + ")") Backend backend)
+            throws IOException {
         this.context = context;
         this.engine = new JobEngine(new JobEngine.Settings(RuntimeHome.dir(context, config.directory(), "jobs"),
                 config.workers(), config.maxQueued(), config.checkpointEverySteps(), config.progressIntervalMillis(),
-                config.stopTimeoutMillis()), datasets, datasets::exists, models, accelerators, this::post);
+                config.stopTimeoutMillis()), datasets, datasets::exists, models, accelerators, () -> backend, this::post);
         active = true;
     }
 

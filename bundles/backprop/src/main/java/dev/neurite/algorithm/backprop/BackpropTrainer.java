@@ -1,0 +1,248 @@
+package dev.neurite.algorithm.backprop;
+
+import dev.neurite.api.algorithm.Hyperparameters;
+import dev.neurite.api.algorithm.StepResult;
+import dev.neurite.api.algorithm.Trainer;
+import dev.neurite.api.algorithm.TrainerState;
+import dev.neurite.api.algorithm.TrainingContext;
+import dev.neurite.api.data.Dataset;
+import dev.neurite.api.model.Activation;
+import dev.neurite.api.model.LayerSpec;
+import dev.neurite.api.model.StoredTensor;
+import dev.neurite.api.tensor.CompiledStep;
+import dev.neurite.api.tensor.Functions;
+import dev.neurite.api.tensor.Graph;
+import dev.neurite.api.tensor.Init;
+import dev.neurite.api.tensor.Optimizer;
+import dev.neurite.api.tensor.GraphInstance;
+import dev.neurite.api.tensor.Step;
+import dev.neurite.api.tensor.Tensor;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+
+/**
+ * One backprop run: a training step (forward, loss, gradients by {@link
+ * dev.neurite.api.tensor.Autodiff}, optimizer assignments) and an evaluation step compiled in
+ * one instance, so they share the parameters. The data order of epoch {@code e} is a shuffle
+ * seeded by the job seed and {@code e}; a restored trainer sees exactly the batches it would have.
+ */
+final class BackpropTrainer implements Trainer {
+
+    static final String RUNS = "trainStepRuns";
+
+    private final Dataset train;
+    private final Optional<Dataset> test;
+    private final int features;
+    private final int classes;
+    private final int batch;
+    private final int evalBatch;
+    private final int epochs;
+    private final long seed;
+    private final long stepsPerEpoch;
+    private final GraphInstance instance;
+    private final CompiledStep trainStep;
+    private final CompiledStep evalStep;
+    private final List<String> parameterNames = new ArrayList<>();
+    private final List<int[]> parameterShapes = new ArrayList<>();
+    private final float[] x;
+    private final float[] y;
+    private final float[] ex;
+    private final float[] ey;
+    private final float[] predictions;
+    private final float[] losses;
+    private int[] order;
+    private long orderEpoch = -1;
+
+    BackpropTrainer(TrainingContext context) {
+        Hyperparameters hp = context.hyperparameters();
+        this.train = context.trainData();
+        this.test = context.testData();
+        this.features = context.model().inputSize();
+        this.classes = context.model().outputSize();
+        this.batch = Math.min(hp.getInt("batchSize"), train.size());
+        this.evalBatch = hp.getInt("evalBatchSize");
+        this.epochs = hp.getInt("epochs");
+        this.seed = context.seed();
+        this.stepsPerEpoch = train.size() / batch;
+
+        Graph g = new Graph();
+        List<LayerSpec> layers = context.model().layers();
+        List<Tensor[]> params = new ArrayList<>();
+        int fanIn = features;
+        String init = hp.getString("init");
+        for (int i = 0; i < layers.size(); i++) {
+            LayerSpec layer = layers.get(i);
+            int out = layer.units();
+            boolean he = init.equals("he") || (init.equals("auto") && layer.activation() == Activation.RELU);
+            long layerSeed = new SplittableRandom(seed).split().nextLong() + 31L * i;
+            Init weightInit = he ? Init.normal(0, Math.sqrt(2.0 / fanIn), layerSeed)
+                    : Init.uniform(-Math.sqrt(6.0 / (fanIn + out)), Math.sqrt(6.0 / (fanIn + out)), layerSeed);
+            Tensor w = g.parameter("layer" + i + ".weight", weightInit, out, fanIn);
+            Tensor b = g.parameter("layer" + i + ".bias", Init.zeros(), out);
+            params.add(new Tensor[] {w, b});
+            parameterNames.add(w.name());
+            parameterShapes.add(new int[] {out, fanIn});
+            parameterNames.add(b.name());
+            parameterShapes.add(new int[] {out});
+            fanIn = out;
+        }
+
+        Tensor input = g.input("x", batch, features);
+        Tensor labels = g.input("y", batch);
+        Tensor loss = Functions.softmaxCrossEntropyWithLabels(logits(g, input, layers, params), labels);
+        Step.Builder trainBuilder = g.step().output("loss", loss);
+        optimizer(hp).minimize(trainBuilder, loss, g.parameters());
+
+        Tensor evalInput = g.input("ex", evalBatch, features);
+        Tensor evalLabels = g.input("ey", evalBatch);
+        Tensor evalLogits = logits(g, evalInput, layers, params);
+        Tensor perExample = g.neg(g.sum(g.mul(g.oneHot(evalLabels, classes), Functions.logSoftmax(evalLogits, 1)), 1));
+        Step evalDef = g.step().output("pred", g.argmax(evalLogits, 1)).output("loss", perExample).build();
+
+        this.instance = context.backend().open(g);
+        this.trainStep = instance.compile(trainBuilder.build());
+        this.evalStep = instance.compile(evalDef);
+        this.x = new float[batch * features];
+        this.y = new float[batch];
+        this.ex = new float[evalBatch * features];
+        this.ey = new float[evalBatch];
+        this.predictions = new float[evalBatch];
+        this.losses = new float[evalBatch];
+        context.log("backprop on " + context.backend().name() + ": " + context.model().describe() + ", batch " + batch
+                + ", " + stepsPerEpoch + " steps per epoch");
+    }
+
+    /** Logits of a batch: dense layers {@code x Wᵀ + b} with each layer's activation, softmax left to the loss. */
+    private static Tensor logits(Graph g, Tensor x, List<LayerSpec> layers, List<Tensor[]> params) {
+        Tensor h = x;
+        for (int i = 0; i < layers.size(); i++) {
+            Tensor[] p = params.get(i);
+            Tensor z = g.add(g.matmul(h, p[0], false, true), p[1]);
+            h = switch (layers.get(i).activation()) {
+                case RELU -> g.relu(z);
+                case TANH -> g.tanh(z);
+                case SIGMOID -> g.sigmoid(z);
+                case IDENTITY, SOFTMAX -> z;
+            };
+        }
+        return h;
+    }
+
+    private static Optimizer optimizer(Hyperparameters hp) {
+        double rate = hp.getDouble("learningRate");
+        double decay = hp.getDouble("weightDecay");
+        if (hp.getString("optimizer").equals("adam")) {
+            return Optimizer.adam(rate, hp.getDouble("beta1"), hp.getDouble("beta2"), hp.getDouble("epsilon"), decay);
+        }
+        return Optimizer.sgd(rate, hp.getDouble("momentum"), decay);
+    }
+
+    @Override
+    public long stepsPerEpoch() {
+        return stepsPerEpoch;
+    }
+
+    @Override
+    public long totalSteps() {
+        return stepsPerEpoch * epochs;
+    }
+
+    @Override
+    public StepResult step(long step) {
+        int[] indices = order(step / stepsPerEpoch);
+        int begin = (int) ((step % stepsPerEpoch) * batch);
+        for (int r = 0; r < batch; r++) {
+            int index = indices[begin + r];
+            train.copyFeatures(index, x, r * features);
+            y[r] = train.label(index);
+        }
+        trainStep.setInput("x", x);
+        trainStep.setInput("y", y);
+        trainStep.run();
+        return new StepResult(trainStep.outputScalar("loss"), batch, Map.of());
+    }
+
+    @Override
+    public Map<String, Double> evaluate() {
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        test.ifPresent(data -> {
+            long correct = 0;
+            double loss = 0;
+            for (int start = 0; start < data.size(); start += evalBatch) {
+                int count = Math.min(evalBatch, data.size() - start);
+                java.util.Arrays.fill(ex, count * features, ex.length, 0f);
+                java.util.Arrays.fill(ey, count, ey.length, 0f);
+                for (int r = 0; r < count; r++) {
+                    data.copyFeatures(start + r, ex, r * features);
+                    ey[r] = data.label(start + r);
+                }
+                evalStep.setInput("ex", ex);
+                evalStep.setInput("ey", ey);
+                evalStep.run();
+                evalStep.readOutput("pred", predictions);
+                evalStep.readOutput("loss", losses);
+                for (int r = 0; r < count; r++) {
+                    correct += (int) predictions[r] == (int) ey[r] ? 1 : 0;
+                    loss += losses[r];
+                }
+            }
+            metrics.put("test.accuracy", correct / (double) data.size());
+            metrics.put("test.loss", loss / data.size());
+        });
+        return metrics;
+    }
+
+    @Override
+    public TrainerState snapshot(long stepsDone) {
+        // Parameters and optimizer state (momentum, Adam moments and their β powers).
+        return new TrainerState(stepsDone, instance.variables(), Map.of(RUNS, Long.toString(trainStep.runCount())));
+    }
+
+    @Override
+    public void restore(TrainerState state) {
+        for (String name : instance.graph().variables().keySet()) {
+            instance.setVariable(state.tensor(name));
+        }
+        String runs = state.attributes().get(RUNS);
+        trainStep.setRunCount(runs == null ? state.step() : Long.parseLong(runs));
+    }
+
+    @Override
+    public List<StoredTensor> parameters() {
+        List<StoredTensor> out = new ArrayList<>();
+        for (String name : parameterNames) {
+            out.add(instance.variable(name));
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        instance.close();
+    }
+
+    private int[] order(long epoch) {
+        if (epoch != orderEpoch) {
+            int n = train.size();
+            int[] indices = new int[n];
+            for (int i = 0; i < n; i++) {
+                indices[i] = i;
+            }
+            SplittableRandom random = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + epoch);
+            for (int i = n - 1; i > 0; i--) {
+                int j = random.nextInt(i + 1);
+                int t = indices[i];
+                indices[i] = indices[j];
+                indices[j] = t;
+            }
+            order = indices;
+            orderEpoch = epoch;
+        }
+        return order;
+    }
+}
