@@ -30,6 +30,8 @@ final class TestClient implements AutoCloseable {
 
     final MqttClient client;
     final List<Received> received = new CopyOnWriteArrayList<>();
+    private final String[] filters;
+    private final MqttConnectOptions options = new MqttConnectOptions();
 
     TestClient(String uri, String... filters) throws MqttException {
         client = new MqttClient(uri, "test-" + UUID.randomUUID().toString().substring(0, 8), new MemoryPersistence());
@@ -48,10 +50,14 @@ final class TestClient implements AutoCloseable {
             public void deliveryComplete(IMqttDeliveryToken token) {
             }
         });
-        MqttConnectOptions o = new MqttConnectOptions();
-        o.setCleanSession(true);
-        o.setMaxInflight(1000);
-        client.connect(o);
+        this.filters = filters;
+        options.setCleanSession(true);
+        options.setMaxInflight(1000);
+        connect();
+    }
+
+    private void connect() throws MqttException {
+        client.connect(options);
         for (String f : filters) {
             client.subscribe(f, 1);
         }
@@ -61,8 +67,20 @@ final class TestClient implements AutoCloseable {
         publish(topic, payload.getBytes(StandardCharsets.UTF_8));
     }
 
+    /**
+     * Publishes at QoS 1; if this test client's own connection dropped, reconnects once and
+     * retries, so a hiccup on the controller's side does not pass for the agent's fault.
+     */
     void publish(String topic, byte[] payload) throws MqttException {
-        client.publish(topic, payload, 1, false);
+        try {
+            client.publish(topic, payload, 1, false);
+        } catch (MqttException e) {
+            if (client.isConnected()) {
+                throw e;
+            }
+            connect();
+            client.publish(topic, payload, 1, false);
+        }
     }
 
     Received await(Predicate<Received> match, long timeoutMillis, String what) throws InterruptedException {
