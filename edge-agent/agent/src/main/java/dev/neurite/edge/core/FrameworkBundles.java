@@ -118,12 +118,9 @@ public final class FrameworkBundles implements BundleControl {
         byte[] previous = previousContent(b);
         boolean wasActive = b.getState() == Bundle.ACTIVE || b.getState() == Bundle.STARTING;
         try {
+            // An active bundle is restarted by update() itself, so a start failure may surface there.
             b.update(new ByteArrayInputStream(jar));
             refresh(List.of(b));
-        } catch (BundleException | RuntimeException e) {
-            throw new CommandException(422, "update-failed", "not updated: " + e.getMessage(), null);
-        }
-        try {
             activate(b, start || wasActive);
         } catch (BundleException | RuntimeException e) {
             String why = e.getMessage();
