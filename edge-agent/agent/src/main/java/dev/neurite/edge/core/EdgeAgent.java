@@ -281,9 +281,13 @@ public final class EdgeAgent implements Publisher, AutoCloseable {
         if (s.password() != null && !s.password().isEmpty()) {
             o.setPassword(s.password().toCharArray());
         }
-        if (s.tls() != null) {
-            o.setSocketFactory(sslContext(s.tls()).getSocketFactory());
+        boolean tls = s.brokerUris().stream().anyMatch(u -> u.startsWith("ssl://"));
+        if (s.tls() != null || tls) {
+            SSLContext context = s.tls() != null ? sslContext(s.tls()) : SSLContext.getDefault();
+            o.setSocketFactory(NoDelaySockets.tls(context.getSocketFactory()));
             o.setHttpsHostnameVerificationEnabled(true);
+        } else {
+            o.setSocketFactory(NoDelaySockets.plain());
         }
         return o;
     }

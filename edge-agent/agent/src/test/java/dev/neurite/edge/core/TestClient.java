@@ -53,6 +53,7 @@ final class TestClient implements AutoCloseable {
         this.filters = filters;
         options.setCleanSession(true);
         options.setMaxInflight(1000);
+        options.setSocketFactory(NoDelaySockets.plain());
         connect();
     }
 
