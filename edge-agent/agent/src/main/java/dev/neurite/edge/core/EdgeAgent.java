@@ -372,6 +372,7 @@ public final class EdgeAgent implements Publisher, AutoCloseable {
         }
         connects.incrementAndGet();
         backoff.reset();
+        lastError = null;
         publishBirth();
         connected = true;
         synchronized (this) {
