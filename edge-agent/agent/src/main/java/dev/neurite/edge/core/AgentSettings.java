@@ -71,6 +71,13 @@ public record AgentSettings(
                 rememberedIds, metricsIntervalMillis, progressIntervalMillis);
     }
 
+    public AgentSettings withFleetGroups(List<String> groups) {
+        return new AgentSettings(deviceId, topicRoot, brokerUris, username, password, tls, keepAliveSeconds,
+                connectTimeoutSeconds, cleanSession, reconnectMinMillis, reconnectMaxMillis, groups, outboxDirectory,
+                outboxMaxMessages, outboxMaxBytes, outboxFsync, maxInflight, maxPayloadBytes, commandThreads,
+                rememberedIds, metricsIntervalMillis, progressIntervalMillis);
+    }
+
     public AgentSettings withMaxPayload(int bytes) {
         return new AgentSettings(deviceId, topicRoot, brokerUris, username, password, tls, keepAliveSeconds,
                 connectTimeoutSeconds, cleanSession, reconnectMinMillis, reconnectMaxMillis, fleetGroups, outboxDirectory,

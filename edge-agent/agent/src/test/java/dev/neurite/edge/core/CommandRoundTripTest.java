@@ -34,7 +34,8 @@ class CommandRoundTripTest {
     @BeforeAll
     static void start() throws Exception {
         broker = new TestBroker();
-        harness = new AgentHarness(home, DEVICE, broker.uri(), s -> s.withMaxPayload(64 * 1024));
+        harness = new AgentHarness(home, DEVICE, broker.uri(), s -> s.withMaxPayload(64 * 1024)
+                .withFleetGroups(java.util.List.of("north")));
         harness.awaitConnected();
         // Not the cmd/ topics: a Paho client that receives its own >64 KiB publish stalls.
         controller = new TestClient(broker.uri(), ROOT + "/reply/#", ROOT + "/events", ROOT + "/jobs/#",
@@ -94,6 +95,30 @@ class CommandRoundTripTest {
         assertEquals("rt-1", reply.get("id").getAsString());
         JsonArray algorithms = reply.getAsJsonObject("result").getAsJsonArray("algorithms");
         assertEquals("softmax-regression", algorithms.get(0).getAsJsonObject().get("name").getAsString());
+    }
+
+    @Test
+    void fleetCommandsAreAnsweredNamingTheDevice() throws Exception {
+        controller.publish("neurite/v1/fleet/north/cmd/device/info", "{\"id\":\"fleet-1\"}");
+        JsonObject reply = controller.await(r -> r.topic().equals(ROOT + "/reply/fleet-1"), 10_000, "fleet reply").json();
+        assertEquals(200, reply.get("status").getAsInt(), reply.toString());
+        assertEquals(DEVICE, reply.get("device").getAsString());
+    }
+
+    @Test
+    void birthIsRepublishedOnRequest() throws Exception {
+        try (TestClient watcher = new TestClient(broker.uri(), ROOT + "/state")) {
+            watcher.await(r -> true, 10_000, "retained birth"); // Moquette 0.17 clears the retain flag on delivery
+            long births = harness.agent.status().births();
+            harness.agent.republishBirth();
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (watcher.received.size() < 2) {
+                assertTrue(System.currentTimeMillis() < deadline, "no new birth: " + watcher.received);
+                Thread.sleep(10);
+            }
+            assertTrue(watcher.received.get(1).json().get("online").getAsBoolean());
+            assertEquals(births + 1, harness.agent.status().births());
+        }
     }
 
     @Test
