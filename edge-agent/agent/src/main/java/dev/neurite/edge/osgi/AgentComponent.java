@@ -21,6 +21,7 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleEvent;
 import org.osgi.framework.BundleListener;
 import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.cm.ConfigurationListener;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -28,6 +29,7 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventConstants;
 import org.osgi.service.event.EventHandler;
@@ -73,6 +75,15 @@ public class AgentComponent implements EventHandler {
     volatile AcceleratorRegistry accelerators;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     volatile ConfigurationAdmin configAdmin;
+
+    /**
+     * The embedded broker, when installed (it registers as a ConfigurationListener). A static
+     * reference makes SCR stop the agent before the broker, so a clean shutdown still gets its
+     * offline state out; when the broker comes later, the agent restarts and connects at once.
+     */
+    @Reference(service = ConfigurationListener.class, cardinality = ReferenceCardinality.OPTIONAL,
+            policyOption = ReferencePolicyOption.GREEDY, target = "(component.name=dev.neurite.edge.broker.BrokerComponent)")
+    ConfigurationListener embeddedBroker;
 
     private final List<TrainingAlgorithm> algorithms = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService debounce = Executors.newSingleThreadScheduledExecutor(r -> {
