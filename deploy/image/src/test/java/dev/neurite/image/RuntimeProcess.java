@@ -70,11 +70,49 @@ final class RuntimeProcess implements AutoCloseable {
         command.add("-jar");
         command.add(image().toString());
         Files.createDirectories(home);
+        ownBroker(home, logName);
         ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true);
         long launched = System.nanoTime();
         Process process = builder.start();
         Path log = Path.of(System.getProperty("neurite.it.logs", "target/it-logs")).resolve(logName + ".log");
         return new RuntimeProcess(home, port, process, log, launched);
+    }
+
+    /**
+     * Gives each runtime its own embedded MQTT broker port (the default 1883 may be taken on a
+     * shared machine) through the same load/ files an operator would use. A home that already
+     * has them keeps them, so a restarted runtime finds its broker where it was.
+     */
+    private static void ownBroker(Path home, String deviceId) throws IOException {
+        Path load = Files.createDirectories(home.resolve("load"));
+        Path broker = load.resolve("dev.neurite.edge.broker.cfg");
+        if (Files.exists(broker)) {
+            return;
+        }
+        int port = freePort();
+        Files.writeString(load.resolve("dev.neurite.edge.agent.cfg"), "deviceId=" + deviceId.replaceAll("[^A-Za-z0-9._-]", "-")
+                + "\nbrokerUris=tcp://127.0.0.1:" + port + "\nmetricsIntervalSeconds=2\nprogressIntervalMillis=200\n");
+        Files.writeString(broker, "port=" + port + "\npersistence=false\n");
+    }
+
+    /** The MQTT device id this runtime's agent was given. */
+    String deviceId() throws IOException {
+        for (String line : Files.readAllLines(home.resolve("load/dev.neurite.edge.agent.cfg"))) {
+            if (line.startsWith("deviceId=")) {
+                return line.substring(9).trim();
+            }
+        }
+        throw new IOException("no device id configured in " + home);
+    }
+
+    /** The port of this runtime's embedded broker. */
+    int mqttPort() throws IOException {
+        for (String line : Files.readAllLines(home.resolve("load/dev.neurite.edge.broker.cfg"))) {
+            if (line.startsWith("port=")) {
+                return Integer.parseInt(line.substring(5).trim());
+            }
+        }
+        throw new IOException("no broker port configured in " + home);
     }
 
     static Path image() {
