@@ -10,7 +10,6 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * TLS with a client certificate against Mosquitto: a throwaway CA signs the broker's and the
@@ -40,8 +39,8 @@ class TlsMosquittoTest {
 
     @Test
     void connectsOverTlsWithAClientCertificate() throws Exception {
-        assumeTrue(Files.isExecutable(MosquittoTest.MOSQUITTO), "Mosquitto is not installed");
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/openssl")), "OpenSSL is not installed");
+        MosquittoTest.requireTool(MosquittoTest.MOSQUITTO);
+        MosquittoTest.requireTool(Path.of("/usr/bin/openssl"));
         run("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.crt",
                 "-days", "2", "-subj", "/CN=neurite-test-ca");
         certificate("server", "/CN=127.0.0.1", "subjectAltName=IP:127.0.0.1\n");
