@@ -1,6 +1,6 @@
 /** Labelled datasets and the registry that finds and verifies them. */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package dev.neurite.api.data;
 
 import org.osgi.annotation.bundle.Export;

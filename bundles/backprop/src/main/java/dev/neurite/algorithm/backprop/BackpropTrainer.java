@@ -6,6 +6,7 @@ import dev.neurite.api.algorithm.Trainer;
 import dev.neurite.api.algorithm.TrainerState;
 import dev.neurite.api.algorithm.TrainingContext;
 import dev.neurite.api.data.Dataset;
+import dev.neurite.api.data.EpochOrder;
 import dev.neurite.api.model.Activation;
 import dev.neurite.api.model.LayerSpec;
 import dev.neurite.api.model.StoredTensor;
@@ -55,8 +56,7 @@ final class BackpropTrainer implements Trainer {
     private final float[] ey;
     private final float[] predictions;
     private final float[] losses;
-    private int[] order;
-    private long orderEpoch = -1;
+    private final EpochOrder order;
 
     BackpropTrainer(TrainingContext context) {
         Hyperparameters hp = context.hyperparameters();
@@ -68,6 +68,7 @@ final class BackpropTrainer implements Trainer {
         this.evalBatch = hp.getInt("evalBatchSize");
         this.epochs = hp.getInt("epochs");
         this.seed = context.seed();
+        this.order = new EpochOrder(train.size(), seed);
         this.stepsPerEpoch = train.size() / batch;
 
         Graph g = new Graph();
@@ -154,7 +155,7 @@ final class BackpropTrainer implements Trainer {
 
     @Override
     public StepResult step(long step) {
-        int[] indices = order(step / stepsPerEpoch);
+        int[] indices = order.of(step / stepsPerEpoch);
         int begin = (int) ((step % stepsPerEpoch) * batch);
         for (int r = 0; r < batch; r++) {
             int index = indices[begin + r];
@@ -224,25 +225,5 @@ final class BackpropTrainer implements Trainer {
     @Override
     public void close() {
         instance.close();
-    }
-
-    private int[] order(long epoch) {
-        if (epoch != orderEpoch) {
-            int n = train.size();
-            int[] indices = new int[n];
-            for (int i = 0; i < n; i++) {
-                indices[i] = i;
-            }
-            SplittableRandom random = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + epoch);
-            for (int i = n - 1; i > 0; i--) {
-                int j = random.nextInt(i + 1);
-                int t = indices[i];
-                indices[i] = indices[j];
-                indices[j] = t;
-            }
-            order = indices;
-            orderEpoch = epoch;
-        }
-        return order;
     }
 }

@@ -6,6 +6,7 @@ import dev.neurite.api.algorithm.Trainer;
 import dev.neurite.api.algorithm.TrainerState;
 import dev.neurite.api.algorithm.TrainingContext;
 import dev.neurite.api.data.Dataset;
+import dev.neurite.api.data.EpochOrder;
 import dev.neurite.api.model.StoredTensor;
 
 import java.util.LinkedHashMap;
@@ -40,8 +41,7 @@ final class SoftmaxTrainer implements Trainer {
     private final float[] gradBias;
     private final float[] x;
     private final float[] probabilities;
-    private int[] order;
-    private long orderEpoch = -1;
+    private final EpochOrder order;
 
     SoftmaxTrainer(TrainingContext context) {
         Hyperparameters hp = context.hyperparameters();
@@ -54,6 +54,7 @@ final class SoftmaxTrainer implements Trainer {
         this.learningRate = (float) hp.getDouble("learningRate");
         this.l2 = (float) hp.getDouble("l2");
         this.seed = context.seed();
+        this.order = new EpochOrder(train.size(), seed);
         this.stepsPerEpoch = (train.size() + batchSize - 1) / batchSize;
         this.weight = new float[classes * features];
         this.bias = new float[classes];
@@ -81,7 +82,7 @@ final class SoftmaxTrainer implements Trainer {
 
     @Override
     public StepResult step(long step) {
-        int[] indices = order(step / stepsPerEpoch);
+        int[] indices = order.of(step / stepsPerEpoch);
         int begin = (int) ((step % stepsPerEpoch) * batchSize);
         int end = Math.min(indices.length, begin + batchSize);
         java.util.Arrays.fill(gradWeight, 0f);
@@ -186,25 +187,5 @@ final class SoftmaxTrainer implements Trainer {
     public List<StoredTensor> parameters() {
         return List.of(StoredTensor.ofFloats(WEIGHT, new int[] {classes, features}, weight),
                 StoredTensor.ofFloats(BIAS, new int[] {classes}, bias));
-    }
-
-    private int[] order(long epoch) {
-        if (epoch != orderEpoch) {
-            int n = train.size();
-            int[] indices = new int[n];
-            for (int i = 0; i < n; i++) {
-                indices[i] = i;
-            }
-            SplittableRandom random = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + epoch);
-            for (int i = n - 1; i > 0; i--) {
-                int j = random.nextInt(i + 1);
-                int t = indices[i];
-                indices[i] = indices[j];
-                indices[j] = t;
-            }
-            order = indices;
-            orderEpoch = epoch;
-        }
-        return order;
     }
 }
