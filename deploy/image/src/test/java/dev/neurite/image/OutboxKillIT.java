@@ -66,7 +66,7 @@ class OutboxKillIT extends ImageTestSupport {
         // Metrics every second keep being produced with nowhere to go.
         Thread.sleep(6_000);
         rt.kill();
-        before.close(true);
+        abandon(before);
 
         broker = mosquitto(port);
         {
@@ -119,9 +119,9 @@ class OutboxKillIT extends ImageTestSupport {
         int count = seen.size();
         awaitCount(seen, count + 1, "the next message");
         broker.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        watcher.close(true);
         long lastBeforeOutage = seen.last();
         Thread.sleep(30_000);
+        abandon(watcher);
 
         mosquitto(port);
         MqttClient after = subscriber(port, "after", "neurite/v1/" + device + "/#", seen);
@@ -146,6 +146,20 @@ class OutboxKillIT extends ImageTestSupport {
         // At least one progress message per second of the outage (the agent sends up to five).
         assertTrue(progress.tailSet(lastBeforeOutage, false).size() >= 30,
                 "the job's progress of the outage was delivered afterwards: " + progress.tailSet(lastBeforeOutage, false).size());
+    }
+
+    /** Drops a client whose broker died; it may or may not have noticed yet. */
+    private static void abandon(MqttClient client) {
+        try {
+            client.disconnectForcibly(100, 100);
+        } catch (Exception alreadyGone) {
+            // Lost connections cannot be disconnected; closing is all that is left.
+        }
+        try {
+            client.close(true);
+        } catch (Exception alreadyClosed) {
+            // Nothing more to release.
+        }
     }
 
     @AfterEach
