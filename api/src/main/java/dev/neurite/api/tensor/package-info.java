@@ -12,7 +12,8 @@
  * addition: new {@link dev.neurite.api.tensor.Op} and {@link dev.neurite.api.tensor.Layout}
  * constants and {@link dev.neurite.api.tensor.DType}s for integer, bit-packed and sparse
  * tensors are minor changes; backend interfaces are provider types. 1.1.0 adds
- * {@link dev.neurite.api.tensor.RandomDraws}, the random ops' values for every backend.
+ * {@link dev.neurite.api.tensor.RandomDraws}, the random ops' values for every backend, and
+ * optimizers whose learning rate is a tensor.
  */
 @Export
 @Version("1.1.0")

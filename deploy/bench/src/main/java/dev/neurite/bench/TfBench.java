@@ -48,6 +48,7 @@ public final class TfBench {
         int epochs = 10;
         String rate = "0.05";
         String momentum = "0.9";
+        String schedule = "cosine";
         List<String> sets = List.of("mnist", "fashion-mnist");
         List<String> backends = List.of("tensorflow", "java");
         for (int i = 0; i < args.length; i++) {
@@ -59,6 +60,7 @@ public final class TfBench {
                 case "--epochs" -> epochs = Integer.parseInt(args[++i]);
                 case "--learning-rate" -> rate = args[++i];
                 case "--momentum" -> momentum = args[++i];
+                case "--schedule" -> schedule = args[++i];
                 case "--datasets" -> sets = List.of(args[++i].split(","));
                 case "--backends" -> backends = List.of(args[++i].split(","));
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
@@ -70,7 +72,7 @@ public final class TfBench {
                     TensorFlowRuntime.load(null), tf.device().id(), java, System.getProperty("java.version"),
                     Runtime.getRuntime().availableProcessors());
             if (accuracy) {
-                accuracy(data, tf, java, sets, backends, epochs, rate, momentum);
+                accuracy(data, tf, java, sets, backends, epochs, rate, momentum, schedule);
             } else {
                 bench(data, tf, java, smoke);
             }
@@ -80,13 +82,13 @@ public final class TfBench {
     // ------------------------------------------------------------------------ accuracy
 
     static void accuracy(Path data, TfBackend tf, JavaBackend java, List<String> sets, List<String> backends, int epochs,
-                         String rate, String momentum) throws Exception {
+                         String rate, String momentum, String schedule) throws Exception {
         DataDirectoryRegistry registry = new DataDirectoryRegistry(List.of(data));
         ModelSpec model = ModelSpec.mlp(784, new int[] {1000, 1000}, Activation.RELU, 10);
         Map<String, String> hp = Map.of("batchSize", "128", "learningRate", rate, "momentum", momentum, "epochs",
-                Integer.toString(epochs));
-        System.out.printf("%s, batch 128, SGD learning rate %s, momentum %s, %d epochs, seed 1, full test sets%n",
-                model.describe(), rate, momentum, epochs);
+                Integer.toString(epochs), "schedule", schedule);
+        System.out.printf("%s, batch 128, SGD learning rate %s (%s schedule), momentum %s, %d epochs, seed 1, "
+                + "full test sets%n", model.describe(), rate, schedule, momentum, epochs);
         Map<String, Double> finals = new LinkedHashMap<>();
         for (String set : sets) {
             Dataset train = registry.open(set + "/train");
