@@ -164,7 +164,8 @@ class JobEngineTest {
             assertEquals("tf:/device:CPU:0", done.accelerator());
             assertTrue(engine.log(submitted.id()).stream().anyMatch(l -> l.contains(
                     "fell back to tf:/device:CPU:0 (asked for 'gpu'): no GPU is present")), engine.log(submitted.id()).toString());
-            assertEquals(0, accelerators.running("tf:/device:CPU:0"), "the slot is given back");
+            // The slot is given back once the worker has closed the trainer, just after the job ends.
+            await(engine, submitted.id(), () -> accelerators.running("tf:/device:CPU:0") == 0, "the slot to be given back");
             assertField("accelerator", () -> engine.submit(new JobRequest("softmax-regression", "blobs/train", null, null,
                     Map.of(), 1, null, "quantum:0")));
         }
