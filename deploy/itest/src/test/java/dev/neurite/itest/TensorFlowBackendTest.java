@@ -28,8 +28,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The TensorFlow bundle (real TF natives) installed into a running framework: it offers its
- * backend and devices, backprop trains MNIST on it through the job manager, and removing it
- * while a job runs on the Java backend leaves that job alone.
+ * backend and devices, backprop trains MNIST on it through the job manager, stopping it cancels
+ * the jobs on its device with the reason, and removing it while a job runs on the Java backend
+ * leaves that job alone.
  */
 class TensorFlowBackendTest {
 
@@ -87,6 +88,18 @@ class TensorFlowBackendTest {
         ModelInfo model = models.list().stream().filter(m -> m.reference().equals(done.model())).findFirst()
                 .orElseThrow();
         assertTrue(model.metrics().get("test.accuracy") >= 0.95, model.metrics().toString());
+
+        // Stopping the TF bundle cancels a job running on its device, with the reason; it starts again.
+        JobInfo long1 = Waits.submitWhenAccepted(jobs, new JobRequest("backprop", "mnist/train", null, null,
+                Map.of("epochs", "50"), 6, null, TF_CPU));
+        Waits.job(jobs, long1.id(), j -> j.state() == JobState.RUNNING && j.progress() != null, 60_000,
+                "the TF job to make progress");
+        tf.stop();
+        JobInfo cancelled = Waits.job(jobs, long1.id(), j -> j.state().isTerminal(), 60_000, "the TF job to end");
+        assertEquals(JobState.CANCELLED, cancelled.state(), cancelled.reason());
+        assertTrue(cancelled.reason().contains("device " + TF_CPU + " was withdrawn"), cancelled.reason());
+        tf.start();
+        Waits.until(() -> accelerators.get(TF_CPU).isPresent(), 60_000, "the TF device back after a restart");
 
         // A Java job keeps running while the TF bundle goes away.
         JobRequest java = new JobRequest("backprop", "blobs/train", "blobs/test", null,
