@@ -21,7 +21,15 @@ public abstract class Optimizer {
      * {@code μ = 0}, which keeps no state).
      */
     public static Optimizer sgd(double learningRate, double momentum, double weightDecay) {
-        return new Sgd("sgd", learningRate, momentum, weightDecay);
+        return new Sgd("sgd", learningRate, null, momentum, weightDecay);
+    }
+
+    /**
+     * SGD whose learning rate is a scalar tensor of the step's graph (for example an input fed
+     * each run), so a schedule can change it without recompiling.
+     */
+    public static Optimizer sgd(Tensor learningRate, double momentum, double weightDecay) {
+        return new Sgd("sgd", 0, scalarRate(learningRate), momentum, weightDecay);
     }
 
     /**
@@ -30,7 +38,30 @@ public abstract class Optimizer {
      * w ← w − η (m̂ / (√v̂ + ε) + λ w)} with bias-corrected {@code m̂, v̂}.
      */
     public static Optimizer adam(double learningRate, double beta1, double beta2, double epsilon, double weightDecay) {
-        return new Adam("adam", learningRate, beta1, beta2, epsilon, weightDecay);
+        return new Adam("adam", learningRate, null, beta1, beta2, epsilon, weightDecay);
+    }
+
+    /** Adam whose learning rate is a scalar tensor of the step's graph; see {@link #sgd(Tensor, double, double)}. */
+    public static Optimizer adam(Tensor learningRate, double beta1, double beta2, double epsilon, double weightDecay) {
+        return new Adam("adam", 0, scalarRate(learningRate), beta1, beta2, epsilon, weightDecay);
+    }
+
+    private static Tensor scalarRate(Tensor rate) {
+        if (rate.size() != 1) {
+            throw new IllegalArgumentException("a learning rate is a scalar, got " + rate);
+        }
+        return rate;
+    }
+
+    /** {@code x · rate}, with the rate a constant or a tensor. */
+    static Tensor scale(Graph g, Tensor x, double rate, Tensor rateTensor) {
+        if (rateTensor == null) {
+            return g.mul(x, rate);
+        }
+        if (rateTensor.graph() != g) {
+            throw new IllegalArgumentException("the learning rate belongs to another graph");
+        }
+        return g.mul(x, rateTensor.shape().rank() == 0 ? rateTensor : g.reshape(rateTensor));
     }
 
     /** Name prefix of the state variables this optimizer creates. */
@@ -54,12 +85,14 @@ public abstract class Optimizer {
 
     private static final class Sgd extends Optimizer {
         private final double rate;
+        private final Tensor rateTensor;
         private final double momentum;
         private final double decay;
 
-        Sgd(String prefix, double rate, double momentum, double decay) {
+        Sgd(String prefix, double rate, Tensor rateTensor, double momentum, double decay) {
             super(prefix);
             this.rate = rate;
+            this.rateTensor = rateTensor;
             this.momentum = momentum;
             this.decay = decay;
         }
@@ -79,21 +112,23 @@ public abstract class Optimizer {
                     direction = g.add(g.mul(v, momentum), grad);
                     step.assign(v, direction);
                 }
-                step.assign(w, g.sub(w, g.mul(direction, rate)));
+                step.assign(w, g.sub(w, scale(g, direction, rate, rateTensor)));
             }
         }
     }
 
     private static final class Adam extends Optimizer {
         private final double rate;
+        private final Tensor rateTensor;
         private final double beta1;
         private final double beta2;
         private final double epsilon;
         private final double decay;
 
-        Adam(String prefix, double rate, double beta1, double beta2, double epsilon, double decay) {
+        Adam(String prefix, double rate, Tensor rateTensor, double beta1, double beta2, double epsilon, double decay) {
             super(prefix);
             this.rate = rate;
+            this.rateTensor = rateTensor;
             this.beta1 = beta1;
             this.beta2 = beta2;
             this.epsilon = epsilon;
@@ -112,7 +147,7 @@ public abstract class Optimizer {
             step.assign(p2, p2n);
             // η · √(1−β2^t) / (1−β1^t) folds both bias corrections into one scalar step size.
             Tensor one = g.scalar(1);
-            Tensor alpha = g.mul(g.div(g.sqrt(g.sub(one, p2n)), g.sub(one, p1n)), rate);
+            Tensor alpha = scale(g, g.div(g.sqrt(g.sub(one, p2n)), g.sub(one, p1n)), rate, rateTensor);
             Tensor epsHat = g.mul(g.sqrt(g.sub(one, p2n)), epsilon);
             List<Tensor> updates = new ArrayList<>();
             for (int i = 0; i < parameters.size(); i++) {
@@ -126,7 +161,7 @@ public abstract class Optimizer {
                 step.assign(v, vn);
                 Tensor update = g.mul(g.div(mn, g.add(g.sqrt(vn), epsHat)), alpha);
                 if (decay != 0) {
-                    update = g.add(update, g.mul(w, rate * decay));
+                    update = g.add(update, rateTensor == null ? g.mul(w, rate * decay) : scale(g, g.mul(w, decay), 0, rateTensor));
                 }
                 updates.add(update);
                 step.assign(w, g.sub(w, update));

@@ -11,10 +11,12 @@
  * backend build on now, and OSGi semantic versioning gives 0.x no weaker promise. It grows by
  * addition: new {@link dev.neurite.api.tensor.Op} and {@link dev.neurite.api.tensor.Layout}
  * constants and {@link dev.neurite.api.tensor.DType}s for integer, bit-packed and sparse
- * tensors are minor changes; backend interfaces are provider types.
+ * tensors are minor changes; backend interfaces are provider types. 1.1.0 adds
+ * {@link dev.neurite.api.tensor.RandomDraws}, the random ops' values for every backend, and
+ * optimizers whose learning rate is a tensor.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package dev.neurite.api.tensor;
 
 import org.osgi.annotation.bundle.Export;

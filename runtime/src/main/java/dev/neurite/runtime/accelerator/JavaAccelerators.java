@@ -3,18 +3,17 @@ package dev.neurite.runtime.accelerator;
 import dev.neurite.api.accelerator.AcceleratorDescriptor;
 import dev.neurite.api.accelerator.AcceleratorKind;
 import dev.neurite.api.accelerator.AcceleratorRegistry;
-import org.osgi.service.component.annotations.Component;
 
 import java.util.List;
 import java.util.Optional;
 
 /**
- * The always-present device: this JVM's CPUs driven by the pure-Java backend. Its memory is
- * the heap the JVM may grow to, since that is what Java-backend tensors live in.
+ * A registry of the Java CPU device alone, for engines used outside a framework (tests,
+ * benchmarks). In the framework, {@link AcceleratorRegistryComponent} is the registry.
  */
-@Component(service = AcceleratorRegistry.class)
 public class JavaAccelerators implements AcceleratorRegistry {
 
+    /** The id of the always-present device: this JVM's CPUs driven by the Java backend. */
     public static final String JAVA_CPU = "java:cpu:0";
 
     private final AcceleratorDescriptor cpu = new AcceleratorDescriptor(JAVA_CPU, AcceleratorKind.CPU,

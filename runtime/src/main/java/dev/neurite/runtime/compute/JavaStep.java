@@ -3,6 +3,7 @@ package dev.neurite.runtime.compute;
 import dev.neurite.api.tensor.CompiledStep;
 import dev.neurite.api.tensor.DType;
 import dev.neurite.api.tensor.Op;
+import dev.neurite.api.tensor.RandomDraws;
 import dev.neurite.api.tensor.GraphInstance;
 import dev.neurite.api.tensor.Shape;
 import dev.neurite.api.tensor.Step;
@@ -176,7 +177,7 @@ final class JavaStep implements CompiledStep {
             return new Kernels.Binary(op, a, as, b, in.get(1).shape(), out, t.shape(), pool);
         }
         if (op.isRandom()) {
-            return new Kernels.Random(op, t.seed() ^ (0x5DEECE66DL * (t.id() + 1)), t.reals(), out, t.size(), this,
+            return new Kernels.Random(op, RandomDraws.nodeSeed(t), t.reals(), out, t.size(), this,
                     pool);
         }
         return switch (op) {

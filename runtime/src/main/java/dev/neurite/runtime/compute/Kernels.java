@@ -1,6 +1,7 @@
 package dev.neurite.runtime.compute;
 
 import dev.neurite.api.tensor.Op;
+import dev.neurite.api.tensor.RandomDraws;
 import dev.neurite.api.tensor.Shape;
 
 import java.util.Arrays;
@@ -643,11 +644,11 @@ final class Kernels {
 
     // ------------------------------------------------------------------ random
 
+    /** Random ops: the values {@link RandomDraws} defines, filled in parallel. */
     static final class Random extends Kernel implements WorkerPool.Task {
         private final Op op;
         private final long seed;
-        private final double p0;
-        private final double p1;
+        private final double[] reals;
         private final float[] out;
         private final int size;
         private final JavaStep step;
@@ -657,8 +658,7 @@ final class Kernels {
         Random(Op op, long seed, double[] reals, float[] out, int size, JavaStep step, WorkerPool pool) {
             this.op = op;
             this.seed = seed;
-            this.p0 = reals[0];
-            this.p1 = reals.length > 1 ? reals[1] : 0;
+            this.reals = reals;
             this.out = out;
             this.size = size;
             this.step = step;
@@ -667,46 +667,13 @@ final class Kernels {
 
         @Override
         void run() {
-            stream = mix(seed ^ mix(step.runCount() + 0x632BE59BD9B4E019L));
+            stream = RandomDraws.stream(seed, step.runCount());
             pool.parallelFor(size, GRAIN, this);
         }
 
         @Override
         public void range(int from, int to) {
-            long s = stream;
-            switch (op) {
-                case RANDOM_UNIFORM -> {
-                    for (int i = from; i < to; i++) {
-                        out[i] = (float) (p0 + (p1 - p0) * unit(mix(s + i * 0x9E3779B97F4A7C15L)));
-                    }
-                }
-                case RANDOM_BERNOULLI -> {
-                    for (int i = from; i < to; i++) {
-                        out[i] = unit(mix(s + i * 0x9E3779B97F4A7C15L)) < p0 ? 1f : 0f;
-                    }
-                }
-                case RANDOM_NORMAL -> {
-                    for (int i = from; i < to; i++) {
-                        long h = mix(s + i * 0x9E3779B97F4A7C15L);
-                        double u1 = 1.0 - unit(h);
-                        double u2 = unit(mix(h ^ 0xD1B54A32D192ED03L));
-                        out[i] = (float) (p0 + p1 * Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2));
-                    }
-                }
-                default -> throw new IllegalStateException(op.name());
-            }
-        }
-
-        /** SplitMix64's finalizer. */
-        static long mix(long z) {
-            z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-            z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-            return z ^ (z >>> 31);
-        }
-
-        /** A double in [0, 1) from the top 53 bits. */
-        static double unit(long h) {
-            return (h >>> 11) * 0x1.0p-53;
+            RandomDraws.fill(op, reals, stream, out, from, to);
         }
     }
 

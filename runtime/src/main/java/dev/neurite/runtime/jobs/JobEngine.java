@@ -20,9 +20,12 @@ import dev.neurite.api.job.JobRequest;
 import dev.neurite.api.job.JobState;
 import dev.neurite.api.model.ModelArtifact;
 import dev.neurite.api.model.ModelInfo;
+import dev.neurite.api.model.LayerSpec;
 import dev.neurite.api.model.ModelSpec;
 import dev.neurite.api.model.ModelStore;
 import dev.neurite.api.tensor.Backend;
+import dev.neurite.runtime.accelerator.Placement;
+import dev.neurite.runtime.accelerator.Placer;
 import dev.neurite.runtime.compute.JavaBackend;
 import dev.neurite.runtime.store.FileModelStore;
 
@@ -215,7 +218,9 @@ public class JobEngine implements JobManager, AutoCloseable {
         if (request.modelName() != null) {
             FileModelStore.checkName(request.modelName());
         }
-        if (request.accelerator() != null && accelerators.get(request.accelerator()).isEmpty()) {
+        boolean understood = accelerators instanceof Placer placer ? placer.understands(request.accelerator())
+                : accelerators.get(request.accelerator()).isPresent();
+        if (request.accelerator() != null && !understood) {
             throw new InvalidRequestException("accelerator", "unknown device '" + request.accelerator() + "'");
         }
         long queued = jobs.values().stream().filter(j -> j.info.state() == JobState.QUEUED).count();
@@ -391,15 +396,9 @@ public class JobEngine implements JobManager, AutoCloseable {
 
     private void execute(Job job, TrainingAlgorithm algorithm) {
         JobRequest request = job.info.request();
-        AcceleratorDescriptor device = request.accelerator() == null ? accelerators.defaultDevice()
-                : accelerators.get(request.accelerator()).orElse(accelerators.defaultDevice());
         Instant started = Instant.now();
-        job.info = new JobInfo(job.id, request, algorithm.version(), JobState.RUNNING, "running on " + device.id(),
-                job.info.createdAt(), started, null, job.info.progress(), null, 0, device.id());
-        persist(job);
-        publishState(job);
-        log(job, "running " + algorithm.name() + " " + algorithm.version() + " on " + device.id());
         Trainer trainer = null;
+        Placement placement = null;
         try {
             Dataset train = datasets.open(request.trainDataset());
             Dataset test = request.testDataset() == null ? null : datasets.open(request.testDataset());
@@ -414,8 +413,20 @@ public class JobEngine implements JobManager, AutoCloseable {
                         + train.name() + " has " + train.numClasses() + " classes");
             }
             Hyperparameters hyperparameters = Hyperparameters.resolve(algorithm.hyperparameters(), request.hyperparameters());
+            placement = place(request, spec, hyperparameters);
+            AcceleratorDescriptor device = placement.device();
+            boolean fellBack = placement.reason().startsWith("fell back");
+            job.info = new JobInfo(job.id, request, algorithm.version(), JobState.RUNNING,
+                    "running on " + device.id() + (fellBack ? "; " + placement.reason() : ""),
+                    job.info.createdAt(), started, null, job.info.progress(), null, 0, device.id());
+            persist(job);
+            publishState(job);
+            log(job, placement.reason());
+            log(job, "running " + algorithm.name() + " " + algorithm.version() + " on " + device.id());
             log(job, "model " + spec.describe() + ", hyperparameters " + hyperparameters);
-            trainer = algorithm.createTrainer(new Context(job, spec, train, test, hyperparameters, request.seed(), device));
+            Backend backend = placement.backend();
+            trainer = algorithm.createTrainer(new Context(job, spec, train, test, hyperparameters, request.seed(), device,
+                    backend));
             train(job, algorithm, trainer, spec, test != null);
         } catch (Suspended s) {
             job.info = with(job.info, JobState.QUEUED, s.getMessage());
@@ -444,7 +455,45 @@ public class JobEngine implements JobManager, AutoCloseable {
                     log(job, "trainer did not close cleanly: " + t);
                 }
             }
+            if (placement != null) {
+                placement.release();
+            }
         }
+    }
+
+    /** The device for a job: the registry places it when it can, else the requested or default device. */
+    private Placement place(JobRequest request, ModelSpec spec, Hyperparameters hyperparameters)
+            throws Placer.NoDeviceException {
+        if (accelerators instanceof Placer placer) {
+            return placer.place(request.accelerator(), estimateBytes(spec, hyperparameters));
+        }
+        AcceleratorDescriptor device = request.accelerator() == null ? accelerators.defaultDevice()
+                : accelerators.get(request.accelerator()).orElse(accelerators.defaultDevice());
+        return new Placement(device, null, "placed on " + device.id(), () -> { });
+    }
+
+    /**
+     * A job's memory, roughly: dense parameters with their gradients and two optimizer moments,
+     * plus activations and their gradients for one batch.
+     */
+    static long estimateBytes(ModelSpec spec, Hyperparameters hyperparameters) {
+        long params = 0;
+        long units = spec.inputSize();
+        long prev = spec.inputSize();
+        for (LayerSpec layer : spec.layers()) {
+            params += prev * layer.units() + layer.units();
+            units += layer.units();
+            prev = layer.units();
+        }
+        long batch = 1;
+        for (String name : List.of("batchSize", "evalBatchSize")) {
+            try {
+                batch = Math.max(batch, hyperparameters.getInt(name));
+            } catch (RuntimeException e) {
+                // the algorithm has no such hyperparameter
+            }
+        }
+        return 4 * (4 * params + 3 * batch * units);
     }
 
     private void train(Job job, TrainingAlgorithm algorithm, Trainer trainer, ModelSpec spec, boolean hasTest) throws Exception {
@@ -669,9 +718,11 @@ public class JobEngine implements JobManager, AutoCloseable {
         private final Hyperparameters hyperparameters;
         private final long seed;
         private final AcceleratorDescriptor device;
+        private final Backend backend;
 
         Context(Job job, ModelSpec model, Dataset train, Dataset test, Hyperparameters hyperparameters, long seed,
-                AcceleratorDescriptor device) {
+                AcceleratorDescriptor device, Backend backend) {
+            this.backend = backend;
             this.job = job;
             this.model = model;
             this.train = train;
@@ -718,7 +769,7 @@ public class JobEngine implements JobManager, AutoCloseable {
 
         @Override
         public Backend backend() {
-            return backends.get();
+            return backend != null ? backend : backends.get();
         }
 
         @Override

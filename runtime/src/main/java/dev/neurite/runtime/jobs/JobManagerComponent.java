@@ -5,6 +5,7 @@ import dev.neurite.api.algorithm.TrainingAlgorithm;
 import dev.neurite.api.job.JobInfo;
 import dev.neurite.api.job.JobManager;
 import dev.neurite.api.job.JobRequest;
+import dev.neurite.api.job.JobState;
 import dev.neurite.api.model.ModelStore;
 import dev.neurite.api.tensor.Backend;
 import dev.neurite.runtime.compute.JavaBackend;
@@ -100,6 +101,27 @@ public class JobManagerComponent implements JobManager {
         String why = "algorithm '" + algorithm.name() + "' " + algorithm.version() + " was withdrawn: " + who
                 + " was stopped, updated or uninstalled";
         engine.removeAlgorithm(algorithm, why, runtimeStopping());
+    }
+
+    /** Backends other than Java come and go with their bundles (the TensorFlow bundle, for one). */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            target = "(!(" + Backend.NAME_PROPERTY + "=" + JavaBackend.NAME + "))")
+    void addBackend(Backend backend) {
+        // Placement finds backends through the accelerator registry; only their removal matters here.
+    }
+
+    /** A withdrawn backend cancels the jobs running on its device, saying why. */
+    void removeBackend(Backend backend) {
+        if (!active) {
+            return;
+        }
+        String device = backend.device().id();
+        for (JobInfo job : engine.list()) {
+            if (job.state() == JobState.RUNNING && device.equals(job.accelerator())) {
+                engine.cancel(job.id(), "device " + device + " was withdrawn: its backend '" + backend.name()
+                        + "' stopped");
+            }
+        }
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)

@@ -2,6 +2,8 @@ package dev.neurite.runtime.shell;
 
 import dev.neurite.api.accelerator.AcceleratorDescriptor;
 import dev.neurite.api.accelerator.AcceleratorRegistry;
+import dev.neurite.runtime.accelerator.Accelerators;
+import dev.neurite.runtime.accelerator.CpuFacts;
 import dev.neurite.api.algorithm.Hyperparameter;
 import dev.neurite.api.algorithm.TrainingAlgorithm;
 import dev.neurite.api.data.DatasetInfo;
@@ -157,12 +159,25 @@ public class NeuriteCommands {
         return out.toString();
     }
 
-    @Descriptor("lists compute devices")
+    @Descriptor("lists compute devices, the host CPU's facts and the jobs placed on each device")
     public String accelerators() {
-        StringBuilder out = new StringBuilder(String.format("%-24s %-5s %-12s %-6s %-10s %s%n", "ID", "KIND", "BACKEND", "CORES", "MEMORY_MB", "NAME"));
+        StringBuilder out = new StringBuilder(String.format("%-34s %-5s %-11s %-6s %-6s %-10s %-9s %s%n", "ID", "KIND",
+                "BACKEND", "CORES", "SIMD", "MEMORY_MB", "JOBS", "NAME"));
+        Accelerators placer = accelerators instanceof Accelerators a ? a : null;
         for (AcceleratorDescriptor a : accelerators.list()) {
-            out.append(String.format("%-24s %-5s %-12s %-6d %-10d %s%n", a.id(), a.kind(), a.backend(), a.cores(),
-                    a.memoryBytes() / (1024 * 1024), a.name()));
+            String jobs = placer == null ? "-" : placer.running(a.id()) + "/" + placer.slots(a);
+            out.append(String.format("%-34s %-5s %-11s %-6d %-6s %-10d %-9s %s%n", a.id(), a.kind(), a.backend(),
+                    a.cores(), a.simdWidthBits() > 0 ? a.simdWidthBits() : "-", a.memoryBytes() / (1024 * 1024), jobs,
+                    a.name()));
+        }
+        if (placer != null) {
+            CpuFacts cpu = placer.cpu();
+            out.append(String.format("host CPU: %s, %d physical / %d logical cores, %d MiB, SIMD %s (facts from %s)%n",
+                    cpu.model(), cpu.physicalCores(), cpu.logicalCores(), cpu.memoryBytes() >> 20, cpu.simdFlags(),
+                    cpu.source()));
+            Accelerators.Limits l = placer.limits();
+            out.append(String.format("limits: %d jobs per CPU, %d per GPU, %.0f%% of device memory%n", l.cpuJobs(),
+                    l.gpuJobs(), 100 * l.memoryFraction()));
         }
         return out.toString();
     }

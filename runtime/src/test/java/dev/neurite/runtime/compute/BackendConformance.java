@@ -529,6 +529,26 @@ public abstract class BackendConformance {
     }
 
     @Test
+    void aLearningRateFedEachRunScalesTheUpdate() {
+        Graph g = new Graph();
+        Tensor w = g.parameter("w", Init.values(1f, -2f), 2);
+        Tensor rate = g.input("rate");
+        Step.Builder step = g.step();
+        Optimizer.sgd(rate, 0, 0).minimize(step, g.sumAll(g.mul(w, w)), g.parameters());
+        double[] wr = {1, -2};
+        try (CompiledStep run = backend().compile(step.build())) {
+            for (float r : new float[] {0.1f, 0.25f, 0f}) {
+                run.setInput("rate", new float[] {r});
+                run.run();
+                for (int i = 0; i < 2; i++) {
+                    wr[i] -= r * 2 * wr[i];
+                }
+            }
+            assertClose("sgd with a fed rate", wr, run.instance().variable("w").toFloats(), 1e-6);
+        }
+    }
+
+    @Test
     void adamMatchesTheFormula() {
         double lr = 0.01;
         double b1 = 0.9;

@@ -8,7 +8,15 @@ import dev.neurite.api.job.JobRequest;
 import dev.neurite.api.job.JobState;
 import dev.neurite.api.model.ModelArtifact;
 import dev.neurite.runtime.TestData;
+import dev.neurite.api.accelerator.AcceleratorDescriptor;
+import dev.neurite.api.accelerator.AcceleratorKind;
+import dev.neurite.api.tensor.Backend;
+import dev.neurite.api.tensor.Graph;
+import dev.neurite.api.tensor.GraphInstance;
+import dev.neurite.runtime.accelerator.Accelerators;
+import dev.neurite.runtime.accelerator.CpuFacts;
 import dev.neurite.runtime.accelerator.JavaAccelerators;
+import dev.neurite.runtime.compute.JavaBackend;
 import dev.neurite.runtime.data.DataDirectoryRegistry;
 import dev.neurite.runtime.store.FileModelStore;
 import org.junit.jupiter.api.AfterEach;
@@ -117,6 +125,49 @@ class JobEngineTest {
         assertEquals(List.of(), engine.list());
         try (var dirs = Files.list(home.resolve("jobs"))) {
             assertEquals(0, dirs.count());
+        }
+    }
+
+    @Test
+    void aJobAskingForAGpuFallsBackAndSaysWhy() throws Exception {
+        models = new FileModelStore(home.resolve("models"));
+        DataDirectoryRegistry datasets = new DataDirectoryRegistry(List.of(TestData.datasets(), home.resolve("data")));
+        Accelerators accelerators = new Accelerators(CpuFacts.detect(), Accelerators.Limits.DEFAULT);
+        try (JavaBackend java = new JavaBackend(1, false)) {
+            // A second CPU device of another backend (it computes with the Java backend).
+            AcceleratorDescriptor other = new AcceleratorDescriptor("tf:/device:CPU:0", AcceleratorKind.CPU, "test",
+                    "tensorflow", 1L << 30, 1, 0);
+            accelerators.addBackend(new Backend() {
+                @Override
+                public String name() {
+                    return "tensorflow";
+                }
+
+                @Override
+                public AcceleratorDescriptor device() {
+                    return other;
+                }
+
+                @Override
+                public GraphInstance open(Graph graph) {
+                    return java.open(graph);
+                }
+            });
+            JobEngine engine = new JobEngine(new JobEngine.Settings(home.resolve("jobs"), 1, 10, 50, 20, 10_000), datasets,
+                    datasets::exists, models, accelerators, () -> java, (t, p) -> events.add(new Posted(t, p)));
+            engines.add(engine);
+            engine.addAlgorithm(softmax);
+            JobInfo submitted = engine.submit(new JobRequest("softmax-regression", "blobs/train", null, null,
+                    Map.of("epochs", "1"), 1, null, "gpu"));
+            JobInfo done = awaitEnd(engine, submitted.id());
+            assertEquals(JobState.SUCCEEDED, done.state(), done.reason());
+            assertEquals("tf:/device:CPU:0", done.accelerator());
+            assertTrue(engine.log(submitted.id()).stream().anyMatch(l -> l.contains(
+                    "fell back to tf:/device:CPU:0 (asked for 'gpu'): no GPU is present")), engine.log(submitted.id()).toString());
+            // The slot is given back once the worker has closed the trainer, just after the job ends.
+            await(engine, submitted.id(), () -> accelerators.running("tf:/device:CPU:0") == 0, "the slot to be given back");
+            assertField("accelerator", () -> engine.submit(new JobRequest("softmax-regression", "blobs/train", null, null,
+                    Map.of(), 1, null, "quantum:0")));
         }
     }
 

@@ -31,7 +31,9 @@ import java.util.List;
  * <li>{@code init} (auto): weight initialization, {@code he} (normal, std √(2/fan_in)),
  *     {@code xavier} (uniform, ±√(6/(fan_in+fan_out))), or {@code auto}: He before ReLU,
  *     Xavier otherwise; biases start at zero;</li>
- * <li>{@code evalBatchSize} (500): examples per evaluation step.</li>
+ * <li>{@code evalBatchSize} (500): examples per evaluation step;</li>
+ * <li>{@code schedule} (constant): the learning rate over the run: {@code constant},
+ *     {@code linear} decay to zero at the last step, or {@code cosine} decay to zero.</li>
  * </ul>
  * Weights are stored as {@code layerN.weight [out, in]} and {@code layerN.bias [out]}.
  */
@@ -51,7 +53,9 @@ public class Backprop implements TrainingAlgorithm {
             Hyperparameter.ofDouble("epsilon", 1e-8, 1e-12, 1, "Adam denominator offset"),
             Hyperparameter.ofDouble("weightDecay", 0.0, 0, 1, "L2 (SGD) or decoupled (Adam) weight decay"),
             Hyperparameter.ofChoice("init", "auto", List.of("auto", "he", "xavier"), "weight initialization"),
-            Hyperparameter.ofInt("evalBatchSize", 500, 1, 65_536, "examples per evaluation step"));
+            Hyperparameter.ofInt("evalBatchSize", 500, 1, 65_536, "examples per evaluation step"),
+            Hyperparameter.ofChoice("schedule", "constant", List.of("constant", "linear", "cosine"),
+                    "learning rate over the run: constant, or linear or cosine decay to zero"));
 
     @Override
     public String name() {

@@ -45,6 +45,9 @@ final class BackpropTrainer implements Trainer {
     private final int epochs;
     private final long seed;
     private final long stepsPerEpoch;
+    private final double baseRate;
+    private final String schedule;
+    private final float[] rateFeed = new float[1];
     private final GraphInstance instance;
     private final CompiledStep trainStep;
     private final CompiledStep evalStep;
@@ -97,7 +100,10 @@ final class BackpropTrainer implements Trainer {
         Tensor labels = g.input("y", batch);
         Tensor loss = Functions.softmaxCrossEntropyWithLabels(logits(g, input, layers, params), labels);
         Step.Builder trainBuilder = g.step().output("loss", loss);
-        optimizer(hp).minimize(trainBuilder, loss, g.parameters());
+        this.baseRate = hp.getDouble("learningRate");
+        this.schedule = hp.getString("schedule");
+        Tensor rate = schedule.equals("constant") ? null : g.input("learningRate");
+        optimizer(hp, rate).minimize(trainBuilder, loss, g.parameters());
 
         Tensor evalInput = g.input("ex", evalBatch, features);
         Tensor evalLabels = g.input("ey", evalBatch);
@@ -134,13 +140,27 @@ final class BackpropTrainer implements Trainer {
         return h;
     }
 
-    private static Optimizer optimizer(Hyperparameters hp) {
-        double rate = hp.getDouble("learningRate");
+    /** The optimizer, with a constant learning rate or, when {@code rate} is given, one fed each step. */
+    private static Optimizer optimizer(Hyperparameters hp, Tensor rate) {
+        double constant = hp.getDouble("learningRate");
         double decay = hp.getDouble("weightDecay");
         if (hp.getString("optimizer").equals("adam")) {
-            return Optimizer.adam(rate, hp.getDouble("beta1"), hp.getDouble("beta2"), hp.getDouble("epsilon"), decay);
+            return rate == null
+                    ? Optimizer.adam(constant, hp.getDouble("beta1"), hp.getDouble("beta2"), hp.getDouble("epsilon"), decay)
+                    : Optimizer.adam(rate, hp.getDouble("beta1"), hp.getDouble("beta2"), hp.getDouble("epsilon"), decay);
         }
-        return Optimizer.sgd(rate, hp.getDouble("momentum"), decay);
+        return rate == null ? Optimizer.sgd(constant, hp.getDouble("momentum"), decay)
+                : Optimizer.sgd(rate, hp.getDouble("momentum"), decay);
+    }
+
+    /** The learning rate of step {@code step} under the schedule. */
+    double rateAt(long step) {
+        double progress = Math.min(1.0, step / (double) Math.max(1, totalSteps()));
+        return switch (schedule) {
+            case "linear" -> baseRate * (1 - progress);
+            case "cosine" -> baseRate * 0.5 * (1 + Math.cos(Math.PI * progress));
+            default -> baseRate;
+        };
     }
 
     @Override
@@ -164,6 +184,10 @@ final class BackpropTrainer implements Trainer {
         }
         trainStep.setInput("x", x);
         trainStep.setInput("y", y);
+        if (!schedule.equals("constant")) {
+            rateFeed[0] = (float) rateAt(step);
+            trainStep.setInput("learningRate", rateFeed);
+        }
         trainStep.run();
         return new StepResult(trainStep.outputScalar("loss"), batch, Map.of());
     }

@@ -117,6 +117,29 @@ class BackpropTest {
     }
 
     @Test
+    void aScheduledLearningRateDecaysToZeroAndStillTrains() throws Exception {
+        Dataset train = data.open("blobs/train");
+        Dataset test = data.open("blobs/test");
+        ModelSpec model = ModelSpec.mlp(train.featureSize(), new int[] {16}, Activation.RELU, train.numClasses());
+        for (String schedule : List.of("linear", "cosine")) {
+            Map<String, String> hp = Map.of("epochs", "2", "batchSize", "32", "learningRate", "0.2", "momentum", "0.5",
+                    "schedule", schedule);
+            try (Trainer trainer = new Backprop().createTrainer(context(backend, model, train, test, hp, 3))) {
+                BackpropTrainer t = (BackpropTrainer) trainer;
+                long total = trainer.totalSteps();
+                assertEquals(0.2, t.rateAt(0), 1e-12);
+                assertEquals(0.1, t.rateAt(total / 2), 0.2 / total + 1e-9, schedule + " halfway");
+                assertEquals(0.0, t.rateAt(total), 1e-12);
+                for (long s = 0; s < total; s++) {
+                    trainer.step(s);
+                }
+                double accuracy = trainer.evaluate().get("test.accuracy");
+                assertTrue(accuracy > 0.9, schedule + ": test accuracy " + accuracy);
+            }
+        }
+    }
+
+    @Test
     void aRestoredTrainerEndsExactlyAsAnUninterruptedOne() throws Exception {
         Dataset train = data.open("blobs/train");
         ModelSpec model = ModelSpec.mlp(train.featureSize(), new int[] {16, 12}, Activation.TANH, train.numClasses());
