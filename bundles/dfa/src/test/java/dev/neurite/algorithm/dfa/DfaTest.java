@@ -1,0 +1,154 @@
+package dev.neurite.algorithm.dfa;
+
+import dev.neurite.api.accelerator.AcceleratorDescriptor;
+import dev.neurite.api.algorithm.Hyperparameters;
+import dev.neurite.api.algorithm.StepResult;
+import dev.neurite.api.algorithm.Trainer;
+import dev.neurite.api.algorithm.TrainerState;
+import dev.neurite.api.algorithm.TrainingContext;
+import dev.neurite.api.data.Dataset;
+import dev.neurite.api.model.Activation;
+import dev.neurite.api.model.ModelSpec;
+import dev.neurite.api.model.StoredTensor;
+import dev.neurite.api.tensor.Backend;
+import dev.neurite.runtime.compute.JavaBackend;
+import dev.neurite.runtime.data.DataDirectoryRegistry;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class DfaTest {
+
+    private static JavaBackend backend;
+    private static DataDirectoryRegistry data;
+
+    @BeforeAll
+    static void setUp() {
+        backend = new JavaBackend();
+        String root = System.getProperty("neurite.datasets");
+        if (root == null) {
+            throw new IllegalStateException("system property neurite.datasets is not set; run the tests through Maven");
+        }
+        data = new DataDirectoryRegistry(List.of(Path.of(root)));
+    }
+
+    @AfterAll
+    static void tearDown() {
+        backend.close();
+    }
+
+    static TrainingContext context(Backend backend, ModelSpec model, Dataset train, Dataset test,
+                                   Map<String, String> hp, long seed) {
+        Hyperparameters resolved = Hyperparameters.resolve(new Dfa().hyperparameters(), hp);
+        return new TrainingContext() {
+            @Override
+            public String jobId() {
+                return "test";
+            }
+
+            @Override
+            public ModelSpec model() {
+                return model;
+            }
+
+            @Override
+            public Dataset trainData() {
+                return train;
+            }
+
+            @Override
+            public Optional<Dataset> testData() {
+                return Optional.ofNullable(test);
+            }
+
+            @Override
+            public Hyperparameters hyperparameters() {
+                return resolved;
+            }
+
+            @Override
+            public long seed() {
+                return seed;
+            }
+
+            @Override
+            public AcceleratorDescriptor accelerator() {
+                return backend.device();
+            }
+
+            @Override
+            public Backend backend() {
+                return backend;
+            }
+
+            @Override
+            public void log(String message) {
+            }
+        };
+    }
+
+    @Test
+    void oneEpochOfMnistReachesNinetyPercentWithPerLayerMetrics() throws Exception {
+        Dataset train = data.open("mnist/train");
+        Dataset test = data.open("mnist/test");
+        ModelSpec model = ModelSpec.mlp(784, new int[] {128, 128}, Activation.RELU, 10);
+        Map<String, String> hp = Map.of("epochs", "1", "batchSize", "64", "learningRate", "0.001");
+        try (Trainer trainer = new Dfa().createTrainer(context(backend, model, train, test, hp, 1))) {
+            StepResult first = trainer.step(0);
+            assertTrue(first.metrics().containsKey("layer1.signal"), "per-layer metrics: " + first.metrics());
+            assertTrue(first.metrics().containsKey("layer2.signal"), "per-layer metrics: " + first.metrics());
+            assertTrue(first.metrics().containsKey("layer3.loss"), "per-layer metrics: " + first.metrics());
+            StepResult last = first;
+            for (long s = 1; s < trainer.totalSteps(); s++) {
+                last = trainer.step(s);
+            }
+            double accuracy = trainer.evaluate().get("test.accuracy");
+            System.out.printf("dfa 784-128-128-10, 1 epoch, batch 64, Adam 1e-3 on %s: first %s, last %s,"
+                    + " test accuracy %.4f%n", backend, first.metrics(), last.metrics(), accuracy);
+            assertTrue(first.loss() > 1.5, "an untrained net is near chance: " + first.loss());
+            assertTrue(accuracy >= 0.90, "test accuracy " + accuracy);
+            assertEquals(6, trainer.parameters().size(), "three weights and three biases");
+        }
+    }
+
+    @Test
+    void aRestoredTrainerEndsExactlyAsAnUninterruptedOne() throws Exception {
+        Dataset train = data.open("blobs/train");
+        ModelSpec model = ModelSpec.mlp(train.featureSize(), new int[] {16, 12}, Activation.TANH, train.numClasses());
+        Map<String, String> hp = Map.of("epochs", "3", "batchSize", "32", "learningRate", "0.01", "weightDecay", "0.01");
+        List<StoredTensor> expected;
+        try (Trainer whole = new Dfa().createTrainer(context(backend, model, train, null, hp, 7))) {
+            for (long s = 0; s < whole.totalSteps(); s++) {
+                whole.step(s);
+            }
+            expected = whole.parameters();
+        }
+        long half;
+        TrainerState state;
+        try (Trainer first = new Dfa().createTrainer(context(backend, model, train, null, hp, 7))) {
+            half = first.totalSteps() / 2 + 1;
+            for (long s = 0; s < half; s++) {
+                first.step(s);
+            }
+            state = first.snapshot(half);
+            assertTrue(state.tensors().stream().anyMatch(t -> t.name().endsWith("/m")), "Adam moments are checkpointed");
+            assertTrue(state.tensors().stream().anyMatch(t -> t.name().equals("feedback.0")),
+                    "feedback matrices are checkpointed");
+        }
+        try (Trainer resumed = new Dfa().createTrainer(context(backend, model, train, null, hp, 7))) {
+            resumed.restore(state);
+            for (long s = half; s < resumed.totalSteps(); s++) {
+                resumed.step(s);
+            }
+            assertEquals(expected, resumed.parameters(), "resumed run must equal the uninterrupted one bit for bit");
+        }
+    }
+}
