@@ -1,5 +1,6 @@
 package dev.neurite.algorithm.dfa;
 
+import dev.neurite.api.algorithm.GraphTraining;
 import dev.neurite.api.algorithm.Hyperparameters;
 import dev.neurite.api.algorithm.StepResult;
 import dev.neurite.api.algorithm.Trainer;
@@ -20,7 +21,6 @@ import dev.neurite.api.tensor.Step;
 import dev.neurite.api.tensor.Tensor;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +36,6 @@ import java.util.SplittableRandom;
  */
 final class DfaTrainer implements Trainer {
 
-    static final String RUNS = "trainStepRuns";
 
     private final Dataset train;
     private final Optional<Dataset> test;
@@ -52,10 +51,6 @@ final class DfaTrainer implements Trainer {
     private final List<String> parameterNames = new ArrayList<>();
     private final float[] x;
     private final float[] y;
-    private final float[] ex;
-    private final float[] ey;
-    private final float[] predictions;
-    private final float[] losses;
     private final EpochOrder order;
 
     DfaTrainer(TrainingContext context) {
@@ -137,10 +132,6 @@ final class DfaTrainer implements Trainer {
         this.evalStep = instance.compile(evalDef);
         this.x = new float[batch * features];
         this.y = new float[batch];
-        this.ex = new float[evalBatch * features];
-        this.ey = new float[evalBatch];
-        this.predictions = new float[evalBatch];
-        this.losses = new float[evalBatch];
         context.log(Dfa.NAME + " on " + context.backend().name() + ": " + context.model().describe()
                 + ", batch " + batch + ", " + stepsPerEpoch + " steps per epoch");
     }
@@ -216,56 +207,23 @@ final class DfaTrainer implements Trainer {
 
     @Override
     public Map<String, Double> evaluate() {
-        Map<String, Double> metrics = new LinkedHashMap<>();
-        test.ifPresent(data -> {
-            long correct = 0;
-            double loss = 0;
-            for (int start = 0; start < data.size(); start += evalBatch) {
-                int count = Math.min(evalBatch, data.size() - start);
-                Arrays.fill(ex, count * features, ex.length, 0f);
-                Arrays.fill(ey, count, ey.length, 0f);
-                for (int r = 0; r < count; r++) {
-                    data.copyFeatures(start + r, ex, r * features);
-                    ey[r] = data.label(start + r);
-                }
-                evalStep.setInput("ex", ex);
-                evalStep.setInput("ey", ey);
-                evalStep.run();
-                evalStep.readOutput("pred", predictions);
-                evalStep.readOutput("loss", losses);
-                for (int r = 0; r < count; r++) {
-                    correct += (int) predictions[r] == (int) ey[r] ? 1 : 0;
-                    loss += losses[r];
-                }
-            }
-            metrics.put("test.accuracy", correct / (double) data.size());
-            metrics.put("test.loss", loss / data.size());
-        });
-        return metrics;
+        return test.map(data -> GraphTraining.evaluate(data, evalStep, evalBatch, features)).orElseGet(Map::of);
     }
 
     @Override
     public TrainerState snapshot(long stepsDone) {
         // Parameters, feedback matrices and optimizer state.
-        return new TrainerState(stepsDone, instance.variables(), Map.of(RUNS, Long.toString(trainStep.runCount())));
+        return GraphTraining.snapshot(instance, trainStep, stepsDone);
     }
 
     @Override
     public void restore(TrainerState state) {
-        for (String name : instance.graph().variables().keySet()) {
-            instance.setVariable(state.tensor(name));
-        }
-        String runs = state.attributes().get(RUNS);
-        trainStep.setRunCount(runs == null ? state.step() : Long.parseLong(runs));
+        GraphTraining.restore(instance, trainStep, state);
     }
 
     @Override
     public List<StoredTensor> parameters() {
-        List<StoredTensor> out = new ArrayList<>();
-        for (String name : parameterNames) {
-            out.add(instance.variable(name));
-        }
-        return out;
+        return GraphTraining.variables(instance, parameterNames);
     }
 
     @Override

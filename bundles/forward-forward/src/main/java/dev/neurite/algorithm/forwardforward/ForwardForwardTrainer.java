@@ -1,5 +1,6 @@
 package dev.neurite.algorithm.forwardforward;
 
+import dev.neurite.api.algorithm.GraphTraining;
 import dev.neurite.api.algorithm.Hyperparameters;
 import dev.neurite.api.algorithm.StepResult;
 import dev.neurite.api.algorithm.Trainer;
@@ -37,7 +38,6 @@ import java.util.SplittableRandom;
  */
 final class ForwardForwardTrainer implements Trainer {
 
-    static final String RUNS = "trainStepRuns";
 
     private final Dataset train;
     private final Optional<Dataset> test;
@@ -368,25 +368,17 @@ final class ForwardForwardTrainer implements Trainer {
     @Override
     public TrainerState snapshot(long stepsDone) {
         // Parameters and momentum; the negatives' generator is re-derived from the seed and step.
-        return new TrainerState(stepsDone, instance.variables(), Map.of(RUNS, Long.toString(trainStep.runCount())));
+        return GraphTraining.snapshot(instance, trainStep, stepsDone);
     }
 
     @Override
     public void restore(TrainerState state) {
-        for (String name : instance.graph().variables().keySet()) {
-            instance.setVariable(state.tensor(name));
-        }
-        String runs = state.attributes().get(RUNS);
-        trainStep.setRunCount(runs == null ? state.step() : Long.parseLong(runs));
+        GraphTraining.restore(instance, trainStep, state);
     }
 
     @Override
     public List<StoredTensor> parameters() {
-        List<StoredTensor> out = new ArrayList<>();
-        for (String name : parameterNames) {
-            out.add(instance.variable(name));
-        }
-        return out;
+        return GraphTraining.variables(instance, parameterNames);
     }
 
     @Override
