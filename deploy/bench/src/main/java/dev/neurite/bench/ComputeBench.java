@@ -1,8 +1,7 @@
 package dev.neurite.bench;
 
 import dev.neurite.algorithm.backprop.Backprop;
-import dev.neurite.api.accelerator.AcceleratorDescriptor;
-import dev.neurite.api.algorithm.Hyperparameters;
+import dev.neurite.api.algorithm.StandaloneContext;
 import dev.neurite.api.algorithm.Trainer;
 import dev.neurite.api.algorithm.TrainingContext;
 import dev.neurite.api.data.Dataset;
@@ -20,7 +19,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.SplittableRandom;
 
 /** Benchmarks of the Java backend; see this module's README. */
@@ -248,51 +246,6 @@ public final class ComputeBench {
 
     public static TrainingContext context(Backend backend, ModelSpec model, Dataset train, Dataset test, Map<String, String> hp,
                                    long seed) {
-        Hyperparameters resolved = Hyperparameters.resolve(new Backprop().hyperparameters(), hp);
-        return new TrainingContext() {
-            @Override
-            public String jobId() {
-                return "bench";
-            }
-
-            @Override
-            public ModelSpec model() {
-                return model;
-            }
-
-            @Override
-            public Dataset trainData() {
-                return train;
-            }
-
-            @Override
-            public Optional<Dataset> testData() {
-                return Optional.ofNullable(test);
-            }
-
-            @Override
-            public Hyperparameters hyperparameters() {
-                return resolved;
-            }
-
-            @Override
-            public long seed() {
-                return seed;
-            }
-
-            @Override
-            public AcceleratorDescriptor accelerator() {
-                return backend.device();
-            }
-
-            @Override
-            public Backend backend() {
-                return backend;
-            }
-
-            @Override
-            public void log(String message) {
-            }
-        };
+        return StandaloneContext.of(new Backprop(), backend, model, train, test, hp, seed);
     }
 }

@@ -1,7 +1,6 @@
 package dev.neurite.algorithm.monoforward;
 
-import dev.neurite.api.accelerator.AcceleratorDescriptor;
-import dev.neurite.api.algorithm.Hyperparameters;
+import dev.neurite.api.algorithm.StandaloneContext;
 import dev.neurite.api.algorithm.StepResult;
 import dev.neurite.api.algorithm.Trainer;
 import dev.neurite.api.algorithm.TrainerState;
@@ -20,7 +19,6 @@ import org.junit.jupiter.api.Test;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -47,52 +45,7 @@ class MonoForwardTest {
 
     static TrainingContext context(Backend backend, ModelSpec model, Dataset train, Dataset test,
                                    Map<String, String> hp, long seed) {
-        Hyperparameters resolved = Hyperparameters.resolve(new MonoForward().hyperparameters(), hp);
-        return new TrainingContext() {
-            @Override
-            public String jobId() {
-                return "test";
-            }
-
-            @Override
-            public ModelSpec model() {
-                return model;
-            }
-
-            @Override
-            public Dataset trainData() {
-                return train;
-            }
-
-            @Override
-            public Optional<Dataset> testData() {
-                return Optional.ofNullable(test);
-            }
-
-            @Override
-            public Hyperparameters hyperparameters() {
-                return resolved;
-            }
-
-            @Override
-            public long seed() {
-                return seed;
-            }
-
-            @Override
-            public AcceleratorDescriptor accelerator() {
-                return backend.device();
-            }
-
-            @Override
-            public Backend backend() {
-                return backend;
-            }
-
-            @Override
-            public void log(String message) {
-            }
-        };
+        return StandaloneContext.of(new MonoForward(), backend, model, train, test, hp, seed);
     }
 
     @Test
