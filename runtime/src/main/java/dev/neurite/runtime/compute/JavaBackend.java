@@ -22,6 +22,7 @@ public final class JavaBackend implements Backend, AutoCloseable {
     private final WorkerPool pool;
     private final boolean vector;
     private final AcceleratorDescriptor device;
+    private final java.util.concurrent.atomic.AtomicLong stepBufferBytes = new java.util.concurrent.atomic.AtomicLong();
 
     /** One thread per available core; vector kernels when the module is present. */
     public JavaBackend() {
@@ -49,6 +50,19 @@ public final class JavaBackend implements Backend, AutoCloseable {
     /** Whether this instance uses the vector kernels. */
     public boolean vectorized() {
         return vector;
+    }
+
+    void countStepBuffer(long bytes) {
+        stepBufferBytes.addAndGet(bytes);
+    }
+
+    /**
+     * Bytes of step buffers (intermediate values, outputs and update snapshots: everything a
+     * compiled step holds besides inputs and variables) allocated by this backend so far. For
+     * benchmarks: the working set a trainer's steps need on top of its parameters and state.
+     */
+    public long stepBufferBytes() {
+        return stepBufferBytes.get();
     }
 
     WorkerPool pool() {

@@ -23,6 +23,8 @@ final class JavaGraphInstance implements GraphInstance {
     private final Graph graph;
     private final Map<String, float[]> variables = new LinkedHashMap<>();
     private final List<JavaStep> steps = new ArrayList<>();
+    /** Scratch arrays by length; a step's k-th scratch array of a length is the k-th here. */
+    private final Map<Integer, List<float[]>> scratch = new java.util.HashMap<>();
     private volatile boolean closed;
 
     JavaGraphInstance(JavaBackend backend, Graph graph) {
@@ -40,6 +42,25 @@ final class JavaGraphInstance implements GraphInstance {
     /** The array holding variable {@code v}; variables added to the graph later are created on demand. */
     float[] storage(Tensor v) {
         return variables.computeIfAbsent(v.name(), name -> v.init().values(v.size()));
+    }
+
+    /** The {@code ordinal}-th scratch array of {@code size} floats, created on first request. */
+    float[] scratch(int size, int ordinal) {
+        List<float[]> arrays = scratch.computeIfAbsent(size, s -> new ArrayList<>());
+        while (arrays.size() <= ordinal) {
+            arrays.add(new float[size]);
+            backend.countStepBuffer(4L * size);
+        }
+        return arrays.get(ordinal);
+    }
+
+    /** Bytes of scratch arrays the instance holds. */
+    long scratchBytes() {
+        long bytes = 0;
+        for (Map.Entry<Integer, List<float[]>> e : scratch.entrySet()) {
+            bytes += 4L * e.getKey() * e.getValue().size();
+        }
+        return bytes;
     }
 
     void checkOpen() {

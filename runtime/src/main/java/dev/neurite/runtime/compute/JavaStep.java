@@ -92,6 +92,13 @@ final class JavaStep implements CompiledStep {
             keep[root[t.id()]] = true;
         }
 
+        // Scratch arrays come from the instance and are shared with its other steps, which never
+        // run at the same time: an instance's working set is its largest step's, not their sum.
+        java.util.Set<Integer> outputRoots = new java.util.HashSet<>();
+        for (Tensor t : step.outputs().values()) {
+            outputRoots.add(root[t.id()]);
+        }
+        Map<Integer, Integer> scratchTaken = new HashMap<>();
         Map<Integer, float[]> buffers = new HashMap<>();
         TreeMap<Integer, ArrayDeque<float[]>> free = new TreeMap<>();
         List<Kernel> plan = new ArrayList<>();
@@ -110,11 +117,16 @@ final class JavaStep implements CompiledStep {
                     }
                     case CONSTANT -> out = t.init().values(t.size());
                     default -> {
-                        ArrayDeque<float[]> pool1 = free.get(t.size());
+                        boolean output = outputRoots.contains(t.id());
+                        ArrayDeque<float[]> pool1 = output ? null : free.get(t.size());
                         out = pool1 == null || pool1.isEmpty() ? null : pool1.pop();
-                        if (out == null) {
+                        if (output) {
+                            // Outputs are read after the run, perhaps after other steps ran: their own array.
                             out = new float[t.size()];
                             bytes += 4L * t.size();
+                            instance.backend().countStepBuffer(4L * t.size());
+                        } else if (out == null) {
+                            out = instance.scratch(t.size(), scratchTaken.merge(t.size(), 1, Integer::sum) - 1);
                         }
                     }
                 }
@@ -143,6 +155,7 @@ final class JavaStep implements CompiledStep {
             if (r.op() == Op.VARIABLE && !snapshot.containsKey(t.id())) {
                 float[] copy = new float[t.size()];
                 bytes += 4L * t.size();
+                instance.backend().countStepBuffer(4L * t.size());
                 plan.add(new Kernels.Copy(buffers.get(t.id()), copy, t.size()));
                 snapshot.put(t.id(), copy);
             }
@@ -285,7 +298,7 @@ final class JavaStep implements CompiledStep {
         this.runs = runs;
     }
 
-    /** Bytes of intermediate buffers the plan holds (inputs, constants and variables excluded). */
+    /** Bytes of arrays this plan holds alone: outputs and variable snapshots (shared scratch excluded). */
     long bufferBytes() {
         return bufferBytes;
     }

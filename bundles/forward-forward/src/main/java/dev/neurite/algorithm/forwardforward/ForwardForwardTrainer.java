@@ -28,16 +28,24 @@ import java.util.Optional;
 import java.util.SplittableRandom;
 
 /**
- * One Forward-Forward run. Each training step feeds three label-overlaid copies of the batch
- * (true label, wrong label, neutral label); the sum of the layers' losses and the readout's
- * loss is differentiated once, and since every layer reads its input through a stop-gradient
- * that sum's gradient for a layer is its own loss's gradient. Hard negatives need the readout
- * before the step, so a separate neutral step runs first. Wrong labels are drawn from a
- * generator seeded by the job seed and the step number, and the data order comes from
- * {@link EpochOrder}, so a restored trainer repeats the uninterrupted run exactly.
+ * One Forward-Forward run, compiled as one step per hidden layer so that a step holds one
+ * layer's activities and gradients, never the whole network's: the per-step working set does
+ * not grow with depth, which is the point of a forward-only rule on a small device.
+ *
+ * <p>A training step first runs the neutral pass (neutral label, all layers, no gradients): it
+ * yields the readout's probabilities, from which hard negatives are drawn, and the readout's
+ * input. Then each layer step reads the positive and negative batches as the previous layer
+ * step left them (length-normalized activities computed with that layer's weights before its
+ * update), updates its own layer from its own loss and hands its normalized activities on;
+ * last, the readout step trains the softmax readout on the neutral pass's activity. Every
+ * layer thus sees exactly what a single graph with stop-gradients between layers would show
+ * it. The collaborative variant needs every layer's goodness before any layer updates, so it
+ * runs a forward-only goodness pass over the layers first (one more forward pass: compute
+ * traded for memory). Wrong labels are drawn from a generator seeded by the job seed and the
+ * step number, and the data order comes from {@link EpochOrder}, so a restored trainer
+ * repeats the uninterrupted run exactly.
  */
 final class ForwardForwardTrainer implements Trainer {
-
 
     private final Dataset train;
     private final Optional<Dataset> test;
@@ -52,15 +60,24 @@ final class ForwardForwardTrainer implements Trainer {
     private final double baseRate;
     private final boolean hardNegatives;
     private final boolean readoutInference;
+    private final boolean collaborative;
     private final float[] rateFeed = new float[1];
     private final GraphInstance instance;
-    private final CompiledStep trainStep;
+    private final CompiledStep[] layerSteps;
+    private final CompiledStep[] goodnessSteps;
     private final CompiledStep neutralStep;
+    private final CompiledStep readoutStep;
     private final CompiledStep evalStep;
     private final List<String> parameterNames = new ArrayList<>();
-    private final float[] pos;
-    private final float[] neg;
+    /** Positive and negative batches entering each layer (index 0: the label-overlaid inputs). */
+    private final float[][] posIn;
+    private final float[][] negIn;
+    private final float[][] posGoodness;
+    private final float[][] negGoodness;
+    private final float[] posOffset;
+    private final float[] negOffset;
     private final float[] neu;
+    private final float[] readoutIn;
     private final float[] y;
     private final float[] probabilities;
     private final float[] ex;
@@ -83,13 +100,14 @@ final class ForwardForwardTrainer implements Trainer {
         this.baseRate = hp.getDouble("learningRate");
         this.hardNegatives = hp.getString("negatives").equals("hard");
         this.readoutInference = hp.getString("inference").equals("readout");
-        boolean collaborative = hp.getBoolean("collaborative");
+        List<LayerSpec> layers = context.model().layers();
+        this.hidden = layers.size() - 1;
+        this.collaborative = hp.getBoolean("collaborative") && hidden > 1;
         double peer = hp.getDouble("peerNormalization");
 
         Graph g = new Graph();
-        List<LayerSpec> layers = context.model().layers();
-        this.hidden = layers.size() - 1;
         List<Tensor[]> params = new ArrayList<>();
+        int[] widths = new int[hidden + 1];
         double[] thresholds = new double[hidden];
         long baseSeed = new SplittableRandom(seed).split().nextLong();
         int fanIn = features;
@@ -103,73 +121,103 @@ final class ForwardForwardTrainer implements Trainer {
             parameterNames.add(b.name());
             if (i < hidden) {
                 thresholds[i] = hp.getDouble("threshold") > 0 ? hp.getDouble("threshold") : out;
+                widths[i + 1] = out;
             }
             fanIn = out;
         }
+        widths[0] = features;
         double totalThreshold = Arrays.stream(thresholds).sum();
+        Tensor rate = g.input("learningRate");
+        Optimizer sgd = Optimizer.sgd(rate, hp.getDouble("momentum"), hp.getDouble("weightCost"));
 
-        Tensor posIn = g.input("pos", batch, features);
-        Tensor negIn = g.input("neg", batch, features);
-        Tensor neuIn = g.input("neu", batch, features);
-        Tensor labels = g.input("y", batch);
-        List<Tensor> posActs = activities(g, posIn, params);
-        List<Tensor> negActs = activities(g, negIn, params);
-        List<Tensor> posGood = new ArrayList<>();
-        List<Tensor> negGood = new ArrayList<>();
+        Step[] layerDefs = new Step[hidden];
+        Step[] goodnessDefs = new Step[hidden];
         for (int i = 0; i < hidden; i++) {
-            posGood.add(Functions.sumOfSquares(posActs.get(i), 1));
-            negGood.add(Functions.sumOfSquares(negActs.get(i), 1));
-        }
-        Step.Builder trainBuilder = g.step();
-        Tensor total = null;
-        for (int i = 0; i < hidden; i++) {
-            Tensor gp = posGood.get(i);
-            Tensor gn = negGood.get(i);
+            Tensor[] p = params.get(i);
+            Tensor xp = g.input("pos" + i, batch, widths[i]);
+            Tensor xn = g.input("neg" + i, batch, widths[i]);
+            Tensor ap = g.relu(g.add(g.matmul(xp, p[0], false, true), p[1]));
+            Tensor an = g.relu(g.add(g.matmul(xn, p[0], false, true), p[1]));
+            Tensor gp = Functions.sumOfSquares(ap, 1);
+            Tensor gn = Functions.sumOfSquares(an, 1);
+            Tensor nextPos = Functions.lengthNormalize(ap, 1, 1e-8);
+            Tensor nextNeg = Functions.lengthNormalize(an, 1, 1e-8);
             double theta = thresholds[i];
-            if (collaborative && hidden > 1) {
-                gp = g.add(gp, g.stopGradient(others(g, posGood, i)));
-                gn = g.add(gn, g.stopGradient(others(g, negGood, i)));
+            Tensor gpLoss = gp;
+            Tensor gnLoss = gn;
+            if (collaborative) {
+                // The other layers' goodness, computed before any update, enters as a constant.
+                gpLoss = g.add(gp, g.input("posOffset" + i, batch));
+                gnLoss = g.add(gn, g.input("negOffset" + i, batch));
                 theta = totalThreshold;
+                goodnessDefs[i] = g.step().output("posGoodness", gp).output("negGoodness", gn)
+                        .output("pos", nextPos).output("neg", nextNeg).build();
             }
             // softplus(θ − G_pos) + softplus(G_neg − θ), batch means.
-            Tensor local = g.add(g.meanAll(Functions.softplus(g.neg(g.sub(gp, theta)))),
-                    g.meanAll(Functions.softplus(g.sub(gn, theta))));
-            trainBuilder.output("layer" + (i + 1) + ".loss", local);
+            Tensor local = g.add(g.meanAll(Functions.softplus(g.neg(g.sub(gpLoss, theta)))),
+                    g.meanAll(Functions.softplus(g.sub(gnLoss, theta))));
             Tensor objective = local;
             if (peer > 0) {
                 // Each unit's mean activity on positive data pulled toward the layer's mean activity.
-                Tensor unitMeans = g.mean(posActs.get(i), 0, false);
+                Tensor unitMeans = g.mean(ap, 0, false);
                 Tensor deviation = g.sub(unitMeans, g.stopGradient(g.meanAll(unitMeans)));
                 objective = g.add(objective, g.mul(g.meanAll(g.mul(deviation, deviation)), peer));
             }
-            total = total == null ? objective : g.add(total, objective);
+            Step.Builder builder = g.step().output("loss", local);
+            if (i < hidden - 1) {
+                builder.output("pos", nextPos).output("neg", nextNeg);
+            }
+            sgd.minimize(builder, objective, List.of(p[0], p[1]));
+            layerDefs[i] = builder.build();
         }
-        Tensor readoutLogits = readout(g, neuIn, params);
-        Tensor readoutLoss = Functions.softmaxCrossEntropyWithLabels(readoutLogits, labels);
-        trainBuilder.output("readout.loss", readoutLoss);
-        total = g.add(total, readoutLoss);
-        trainBuilder.output("loss", total);
-        Tensor rate = g.input("learningRate");
-        Optimizer.sgd(rate, hp.getDouble("momentum"), hp.getDouble("weightCost"))
-                .minimize(trainBuilder, total, g.parameters());
-        Step neutralDef = g.step().output("probabilities", Functions.softmax(readoutLogits, 1)).build();
+
+        Tensor neuIn = g.input("neu", batch, features);
+        Tensor neutralReadoutIn = readoutInput(g, neuIn, params);
+        Tensor[] out = params.get(hidden);
+        Step neutralDef = g.step().output("probabilities", Functions.softmax(readoutLogits(g, neutralReadoutIn, out), 1))
+                .output("readoutIn", neutralReadoutIn).build();
+        Tensor readoutX = g.input("readoutIn", batch, widths[hidden]);
+        Tensor labels = g.input("y", batch);
+        Tensor readoutLoss = Functions.softmaxCrossEntropyWithLabels(readoutLogits(g, readoutX, out), labels);
+        Step.Builder readoutBuilder = g.step().output("loss", readoutLoss);
+        sgd.minimize(readoutBuilder, readoutLoss, List.of(out[0], out[1]));
 
         Tensor evalInput = g.input("ex", evalBatch, features);
-        List<Tensor> evalActs = activities(g, evalInput, params);
         Tensor evalGoodness = null;
-        for (int i = hidden > 1 ? 1 : 0; i < hidden; i++) {
-            Tensor gi = Functions.sumOfSquares(evalActs.get(i), 1);
-            evalGoodness = evalGoodness == null ? gi : g.add(evalGoodness, gi);
+        Tensor in = evalInput;
+        for (int i = 0; i < hidden; i++) {
+            Tensor a = g.relu(g.add(g.matmul(in, params.get(i)[0], false, true), params.get(i)[1]));
+            if (i >= 1 || hidden == 1) {
+                Tensor gi = Functions.sumOfSquares(a, 1);
+                evalGoodness = evalGoodness == null ? gi : g.add(evalGoodness, gi);
+            }
+            in = Functions.lengthNormalize(a, 1, 1e-8);
         }
-        Step evalDef = g.step().output("goodness", evalGoodness).output("logits", readout(g, evalInput, params)).build();
+        Step evalDef = g.step().output("goodness", evalGoodness)
+                .output("logits", readoutLogits(g, readoutInput(g, evalInput, params), out)).build();
 
         this.instance = context.backend().open(g);
-        this.trainStep = instance.compile(trainBuilder.build());
+        this.layerSteps = new CompiledStep[hidden];
+        this.goodnessSteps = new CompiledStep[hidden];
+        for (int i = 0; i < hidden; i++) {
+            layerSteps[i] = instance.compile(layerDefs[i]);
+            goodnessSteps[i] = collaborative ? instance.compile(goodnessDefs[i]) : null;
+        }
         this.neutralStep = instance.compile(neutralDef);
+        this.readoutStep = instance.compile(readoutBuilder.build());
         this.evalStep = instance.compile(evalDef);
-        this.pos = new float[batch * features];
-        this.neg = new float[batch * features];
+        this.posIn = new float[hidden][];
+        this.negIn = new float[hidden][];
+        for (int i = 0; i < hidden; i++) {
+            posIn[i] = new float[batch * widths[i]];
+            negIn[i] = new float[batch * widths[i]];
+        }
+        this.posGoodness = new float[hidden][batch];
+        this.negGoodness = new float[hidden][batch];
+        this.posOffset = new float[batch];
+        this.negOffset = new float[batch];
         this.neu = new float[batch * features];
+        this.readoutIn = new float[batch * widths[hidden]];
         this.y = new float[batch];
         this.probabilities = new float[batch * classes];
         this.ex = new float[evalBatch * features];
@@ -177,42 +225,25 @@ final class ForwardForwardTrainer implements Trainer {
         this.logits = new float[evalBatch * classes];
         context.log(ForwardForward.NAME + " on " + context.backend().name() + ": " + context.model().describe()
                 + ", batch " + batch + ", " + stepsPerEpoch + " steps per epoch, negatives "
-                + hp.getString("negatives") + (collaborative ? ", collaborative" : ""));
-    }
-
-    /** The ReLU activities of the hidden layers; each layer past the first reads the previous one length-normalized and detached. */
-    private List<Tensor> activities(Graph g, Tensor x, List<Tensor[]> params) {
-        List<Tensor> out = new ArrayList<>();
-        Tensor in = x;
-        for (int i = 0; i < hidden; i++) {
-            Tensor[] p = params.get(i);
-            Tensor a = g.relu(g.add(g.matmul(in, p[0], false, true), p[1]));
-            out.add(a);
-            in = g.stopGradient(Functions.lengthNormalize(a, 1, 1e-8));
-        }
-        return out;
+                + hp.getString("negatives") + (collaborative ? ", collaborative" : "") + ", one step per layer");
     }
 
     /**
-     * Readout logits: the output layer on the last hidden layer's length-normalized, detached
-     * activity, scaled by √width so that its components are of order one.
+     * The readout's input: the last hidden layer's length-normalized activity from a forward
+     * pass, scaled by √width so that its components are of order one.
      */
-    private Tensor readout(Graph g, Tensor x, List<Tensor[]> params) {
-        List<Tensor> acts = activities(g, x, params);
-        Tensor last = acts.get(hidden - 1);
-        Tensor in = g.stopGradient(g.mul(Functions.lengthNormalize(last, 1, 1e-8), Math.sqrt(last.shape().dim(1))));
-        Tensor[] o = params.get(hidden);
-        return g.add(g.matmul(in, o[0], false, true), o[1]);
+    private Tensor readoutInput(Graph g, Tensor x, List<Tensor[]> params) {
+        Tensor in = x;
+        Tensor a = null;
+        for (int i = 0; i < hidden; i++) {
+            a = g.relu(g.add(g.matmul(in, params.get(i)[0], false, true), params.get(i)[1]));
+            in = Functions.lengthNormalize(a, 1, 1e-8);
+        }
+        return g.mul(in, Math.sqrt(a.shape().dim(1)));
     }
 
-    private static Tensor others(Graph g, List<Tensor> goodness, int skip) {
-        Tensor sum = null;
-        for (int t = 0; t < goodness.size(); t++) {
-            if (t != skip) {
-                sum = sum == null ? goodness.get(t) : g.add(sum, goodness.get(t));
-            }
-        }
-        return sum;
+    private static Tensor readoutLogits(Graph g, Tensor x, Tensor[] out) {
+        return g.add(g.matmul(x, out[0], false, true), out[1]);
     }
 
     /** Writes {@code label} one-hot over the first {@code classes} features of row {@code row}; a negative label writes the neutral 1/classes. */
@@ -243,6 +274,8 @@ final class ForwardForwardTrainer implements Trainer {
     public StepResult step(long step) {
         int[] indices = order.of(step / stepsPerEpoch);
         int begin = (int) ((step % stepsPerEpoch) * batch);
+        float[] pos = posIn[0];
+        float[] neg = negIn[0];
         for (int r = 0; r < batch; r++) {
             int index = indices[begin + r];
             train.copyFeatures(index, pos, r * features);
@@ -254,52 +287,93 @@ final class ForwardForwardTrainer implements Trainer {
         for (int r = 0; r < batch; r++) {
             overlay(neu, r, -1);
         }
-        trainStep.setInput("neu", neu);
+        neutralStep.setInput("neu", neu);
+        neutralStep.run();
+        neutralStep.readOutput("readoutIn", readoutIn);
+        neutralStep.readOutput("probabilities", probabilities);
         SplittableRandom random = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + step);
-        if (hardNegatives) {
-            neutralStep.setInput("neu", neu);
-            neutralStep.run();
-            neutralStep.readOutput("probabilities", probabilities);
-        }
         for (int r = 0; r < batch; r++) {
-            int truth = (int) y[r];
-            int wrong;
-            if (hardNegatives) {
-                double mass = 0;
-                for (int c = 0; c < classes; c++) {
-                    mass += c == truth ? 0 : probabilities[r * classes + c];
+            overlay(neg, r, wrongLabel((int) y[r], r, random));
+        }
+
+        if (collaborative) {
+            for (int i = 0; i < hidden; i++) {
+                CompiledStep forward = goodnessSteps[i];
+                forward.setInput("pos" + i, posIn[i]);
+                forward.setInput("neg" + i, negIn[i]);
+                forward.run();
+                forward.readOutput("posGoodness", posGoodness[i]);
+                forward.readOutput("negGoodness", negGoodness[i]);
+                if (i < hidden - 1) {
+                    forward.readOutput("pos", posIn[i + 1]);
+                    forward.readOutput("neg", negIn[i + 1]);
                 }
-                double u = random.nextDouble() * mass;
-                wrong = -1;
-                for (int c = 0; c < classes && wrong < 0; c++) {
-                    if (c != truth) {
-                        u -= probabilities[r * classes + c];
-                        if (u <= 0) {
-                            wrong = c;
-                        }
-                    }
-                }
-                if (wrong < 0) {
-                    wrong = truth == classes - 1 ? classes - 2 : classes - 1;
-                }
-            } else {
-                wrong = random.nextInt(classes - 1);
-                wrong = wrong >= truth ? wrong + 1 : wrong;
             }
-            overlay(neg, r, wrong);
         }
-        trainStep.setInput("pos", pos);
-        trainStep.setInput("neg", neg);
-        trainStep.setInput("y", y);
         rateFeed[0] = (float) rateAt(step);
-        trainStep.setInput("learningRate", rateFeed);
-        trainStep.run();
         Map<String, Double> metrics = new LinkedHashMap<>();
-        for (int i = 1; i <= hidden; i++) {
-            metrics.put("layer" + i + ".loss", (double) trainStep.outputScalar("layer" + i + ".loss"));
+        double total = 0;
+        for (int i = 0; i < hidden; i++) {
+            CompiledStep layer = layerSteps[i];
+            layer.setInput("pos" + i, posIn[i]);
+            layer.setInput("neg" + i, negIn[i]);
+            layer.setInput("learningRate", rateFeed);
+            if (collaborative) {
+                others(posGoodness, i, posOffset);
+                others(negGoodness, i, negOffset);
+                layer.setInput("posOffset" + i, posOffset);
+                layer.setInput("negOffset" + i, negOffset);
+            }
+            layer.run();
+            if (i < hidden - 1 && !collaborative) {
+                layer.readOutput("pos", posIn[i + 1]);
+                layer.readOutput("neg", negIn[i + 1]);
+            }
+            double loss = layer.outputScalar("loss");
+            metrics.put("layer" + (i + 1) + ".loss", loss);
+            total += loss;
         }
-        metrics.put("readout.loss", (double) trainStep.outputScalar("readout.loss"));
-        return new StepResult(trainStep.outputScalar("loss"), batch, metrics);
+        readoutStep.setInput("readoutIn", readoutIn);
+        readoutStep.setInput("y", y);
+        readoutStep.setInput("learningRate", rateFeed);
+        readoutStep.run();
+        double readoutLoss = readoutStep.outputScalar("loss");
+        metrics.put("readout.loss", readoutLoss);
+        return new StepResult(total + readoutLoss, batch, metrics);
+    }
+
+    /** A wrong label for row {@code r}: drawn from the neutral pass's readout without the true label, or uniformly. */
+    private int wrongLabel(int truth, int r, SplittableRandom random) {
+        if (!hardNegatives) {
+            int wrong = random.nextInt(classes - 1);
+            return wrong >= truth ? wrong + 1 : wrong;
+        }
+        double mass = 0;
+        for (int c = 0; c < classes; c++) {
+            mass += c == truth ? 0 : probabilities[r * classes + c];
+        }
+        double u = random.nextDouble() * mass;
+        for (int c = 0; c < classes; c++) {
+            if (c != truth) {
+                u -= probabilities[r * classes + c];
+                if (u <= 0) {
+                    return c;
+                }
+            }
+        }
+        return truth == classes - 1 ? classes - 2 : classes - 1;
+    }
+
+    /** Writes into {@code into} the goodness summed over every layer but {@code skip}. */
+    private static void others(float[][] goodness, int skip, float[] into) {
+        Arrays.fill(into, 0f);
+        for (int t = 0; t < goodness.length; t++) {
+            if (t != skip) {
+                for (int r = 0; r < into.length; r++) {
+                    into[r] += goodness[t][r];
+                }
+            }
+        }
     }
 
     @Override
@@ -368,12 +442,12 @@ final class ForwardForwardTrainer implements Trainer {
     @Override
     public TrainerState snapshot(long stepsDone) {
         // Parameters and momentum; the negatives' generator is re-derived from the seed and step.
-        return GraphTraining.snapshot(instance, trainStep, stepsDone);
+        return GraphTraining.snapshot(instance, layerSteps[0], stepsDone);
     }
 
     @Override
     public void restore(TrainerState state) {
-        GraphTraining.restore(instance, trainStep, state);
+        GraphTraining.restore(instance, layerSteps[0], state);
     }
 
     @Override

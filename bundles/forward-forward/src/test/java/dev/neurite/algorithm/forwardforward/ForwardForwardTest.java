@@ -141,4 +141,33 @@ class ForwardForwardTest {
             assertEquals(expected, resumed.parameters(), "resumed run must equal the uninterrupted one bit for bit");
         }
     }
+
+    @Test
+    void theStepWorkingSetDoesNotGrowWithDepth() throws Exception {
+        Dataset train = data.open("mnist/train");
+        int width = 96;
+        int batch = 50;
+        long[] bytes = new long[3];
+        int[] depths = {2, 4, 8};
+        for (int d = 0; d < depths.length; d++) {
+            int[] hidden = new int[depths[d]];
+            java.util.Arrays.fill(hidden, width);
+            ModelSpec model = ModelSpec.mlp(784, hidden, Activation.RELU, 10);
+            try (JavaBackend fresh = new JavaBackend(1, false)) {
+                try (Trainer trainer = new ForwardForward().createTrainer(context(fresh, model, train, null,
+                        Map.of("batchSize", Integer.toString(batch), "evalBatchSize", "100"), 1))) {
+                    trainer.step(0);
+                    bytes[d] = fresh.stepBufferBytes();
+                }
+            }
+        }
+        // Each added layer adds only its step's own outputs: the two hand-over activities for the
+        // next layer and its loss; intermediate values and gradients share one scratch set. (From
+        // 2 to 4 layers the first hidden-to-hidden step that hands on appears, whose scratch may
+        // differ by a few batch-sized arrays; one activity alone is batch × width floats.)
+        long perLayer = 2L * batch * width * Float.BYTES + Float.BYTES;
+        String all = java.util.Arrays.toString(bytes);
+        assertEquals(4 * perLayer, bytes[2] - bytes[1], "4 -> 8 layers: " + all);
+        assertTrue(bytes[1] - bytes[0] <= 2 * perLayer + 4096, "2 -> 4 layers: " + all);
+    }
 }
