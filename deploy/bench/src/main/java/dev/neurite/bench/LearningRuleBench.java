@@ -170,17 +170,22 @@ public final class LearningRuleBench {
             for (int e = 0; e < o.epochs; e++) {
                 long t0 = System.nanoTime();
                 StepResult result = null;
-                for (long s = e * per; s < (e + 1) * per; s++) {
+                long end = o.steps > 0 ? Math.min((e + 1) * per, o.steps) : (e + 1) * per;
+                for (long s = e * per; s < end; s++) {
                     result = trainer.step(s);
                     samples += result.samples();
                 }
                 trainNanos += System.nanoTime() - t0;
-                boolean evaluate = (e + 1) % o.evalEvery == 0 || e == o.epochs - 1;
+                boolean stop = o.steps > 0 && end == o.steps;
+                boolean evaluate = (e + 1) % o.evalEvery == 0 || e == o.epochs - 1 || stop;
                 if (evaluate) {
                     last = trainer.evaluate();
                 }
                 System.out.printf("epoch %d: %.0f s, %s%s%n", e + 1, (System.nanoTime() - t0) / 1e9,
                         result == null ? "{}" : format(result.metrics()), evaluate ? ", " + format(last) : "");
+                if (stop) {
+                    break;
+                }
             }
         } finally {
             close(backend);
