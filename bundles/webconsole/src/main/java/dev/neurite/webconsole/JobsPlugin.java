@@ -212,7 +212,7 @@ public class JobsPlugin extends NeuritePlugin {
                     "job " + id + " has already ended (" + job.get().state() + ")")));
             return;
         }
-        String user = request.getRemoteUser();
+        String user = user(request);
         jobs.cancel(id, "cancelled in the web console" + (user == null ? "" : " by " + user));
         seeOther(request, response, "job=" + Html.query(id));
     }

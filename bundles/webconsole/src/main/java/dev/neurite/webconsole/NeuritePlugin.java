@@ -7,6 +7,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.apache.felix.webconsole.servlet.AbstractServlet;
 import org.apache.felix.webconsole.servlet.ServletConstants;
+import org.apache.felix.webconsole.servlet.User;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -91,6 +92,14 @@ abstract class NeuritePlugin extends AbstractServlet {
     String base(HttpServletRequest request) {
         Object root = request.getAttribute(ServletConstants.ATTR_APP_ROOT);
         return (root == null ? "" : root.toString()) + "/" + label();
+    }
+
+    /** Who is logged in: the console's user object (the login name here), else the container's remote user. */
+    static String user(HttpServletRequest request) {
+        if (request.getAttribute(User.USER_ATTRIBUTE) instanceof User user && user.getUserObject() != null) {
+            return String.valueOf(user.getUserObject());
+        }
+        return request.getRemoteUser();
     }
 
     /** The path below the label: {@code /neurite-jobs/progress.json} gives {@code progress.json}. */
