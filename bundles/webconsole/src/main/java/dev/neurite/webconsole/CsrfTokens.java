@@ -9,8 +9,9 @@ import java.security.SecureRandom;
 import java.util.Base64;
 
 /**
- * One random token per console session (so per logged-in user and browser). Every
- * state-changing POST must carry it, which a page of another site cannot read or guess.
+ * One random token per console session and logged-in user. Every state-changing POST must
+ * carry it, which a page of another site cannot read or guess; a token handed to one user
+ * is not accepted for another who logs in within the same browser session.
  */
 final class CsrfTokens {
 
@@ -25,15 +26,16 @@ final class CsrfTokens {
     /** The session's token, created with the session on first use. */
     static String token(HttpServletRequest request) {
         HttpSession session = request.getSession(true);
+        String attribute = attribute(request);
         synchronized (CsrfTokens.class) {
-            Object existing = session.getAttribute(ATTRIBUTE);
+            Object existing = session.getAttribute(attribute);
             if (existing instanceof String token) {
                 return token;
             }
             byte[] bytes = new byte[32];
             RANDOM.nextBytes(bytes);
             String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-            session.setAttribute(ATTRIBUTE, token);
+            session.setAttribute(attribute, token);
             return token;
         }
     }
@@ -41,7 +43,7 @@ final class CsrfTokens {
     /** Whether the request carries its session's token, as form field or header. */
     static boolean valid(HttpServletRequest request) {
         HttpSession session = request.getSession(false);
-        if (session == null || !(session.getAttribute(ATTRIBUTE) instanceof String expected)) {
+        if (session == null || !(session.getAttribute(attribute(request)) instanceof String expected)) {
             return false;
         }
         String given = request.getParameter(PARAMETER);
@@ -51,6 +53,10 @@ final class CsrfTokens {
         // Constant-time comparison: response timing must not reveal how much of a guess matched.
         return given != null && MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
                 given.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String attribute(HttpServletRequest request) {
+        return ATTRIBUTE + "." + NeuritePlugin.user(request);
     }
 
     /** The hidden form field that carries the token. */

@@ -29,6 +29,13 @@ import static org.mockito.Mockito.when;
 final class Browser {
 
     private Map<String, Object> session;
+    private String user = "admin";
+
+    /** Logs in as another user, keeping the browser's session. */
+    Browser as(String user) {
+        this.user = user;
+        return this;
+    }
 
     /** Drops the session, as a different browser (or another site's page) would have none. */
     Browser forgetSession() {
@@ -61,7 +68,7 @@ final class Browser {
             when(request.getMethod()).thenReturn(method);
             when(request.getPathInfo()).thenReturn(pathInfo);
             when(request.getAttribute("felix.webconsole.appRoot")).thenReturn("/system/console");
-            when(request.getRemoteUser()).thenReturn("admin");
+            when(request.getRemoteUser()).thenReturn(browser.user);
             when(request.getParameter(anyString())).thenAnswer(i -> params.get(i.<String>getArgument(0)));
             when(request.getParameterNames()).thenAnswer(i -> Collections.enumeration(params.keySet()));
             when(request.getSession(anyBoolean())).thenAnswer(i -> {

@@ -139,6 +139,16 @@ class JobsPluginTest {
     }
 
     @Test
+    void aTokenHandedToOneUserIsRefusedForAnotherInTheSameSession() throws Exception {
+        String token = Browser.token(page());
+        browser.as("operator");
+        Browser.Exchange post = browser.post(PAGE, "action", "cancel", "job", "job-1", "csrf", token);
+        plugin.doPost(post.request, post.response);
+        assertEquals(403, post.status);
+        verify(jobs, never()).cancel(anyString(), anyString());
+    }
+
+    @Test
     void badFormInputIsReportedFieldByFieldAndStartsNothing() throws Exception {
         Browser.Exchange post = postWithToken("action", "start", "algorithm", "softmax-regression", "dataset", "nope/train",
                 "hp.epochs", "abc", "hp.learningRate", "99", "hp.schedule", "weekly", "hp.momentum", "0.9", "seed", "x",
