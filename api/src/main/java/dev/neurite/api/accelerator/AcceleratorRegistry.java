@@ -17,4 +17,12 @@ public interface AcceleratorRegistry {
 
     /** The device used when a job asks for none: always present. */
     AcceleratorDescriptor defaultDevice();
+
+    /**
+     * How much of device {@code id} jobs hold now; empty when the device is unknown or the
+     * registry does not track placements.
+     */
+    default Optional<AcceleratorUsage> usage(String id) {
+        return Optional.empty();
+    }
 }

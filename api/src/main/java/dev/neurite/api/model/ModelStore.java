@@ -3,6 +3,7 @@ package dev.neurite.api.model;
 import org.osgi.annotation.versioning.ProviderType;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -29,4 +30,13 @@ public interface ModelStore {
 
     /** Deletes one version. */
     void delete(String name, int version) throws ModelNotFoundException, IOException;
+
+    /**
+     * The files that hold one version as stored (its tensors and its manifest), for export
+     * and download. A store that keeps no files returns an empty list.
+     */
+    default List<Path> files(String name, int version) throws ModelNotFoundException, IOException {
+        info(name, version);
+        return List.of();
+    }
 }

@@ -3,6 +3,7 @@ package dev.neurite.runtime.accelerator;
 import dev.neurite.api.accelerator.AcceleratorDescriptor;
 import dev.neurite.api.accelerator.AcceleratorKind;
 import dev.neurite.api.accelerator.AcceleratorRegistry;
+import dev.neurite.api.accelerator.AcceleratorUsage;
 import dev.neurite.api.tensor.Backend;
 
 import java.util.ArrayList;
@@ -154,6 +155,13 @@ public class Accelerators implements AcceleratorRegistry, Placer {
     public synchronized long reserved(String id) {
         Device d = devices.get(id);
         return d == null ? 0 : d.reserved;
+    }
+
+    @Override
+    public synchronized Optional<AcceleratorUsage> usage(String id) {
+        Device d = devices.get(id);
+        return d == null ? Optional.empty()
+                : Optional.of(new AcceleratorUsage(d.running, slots(d.descriptor), d.reserved, budget(d.descriptor)));
     }
 
     /** The concurrency limit of a device. */

@@ -133,6 +133,12 @@ public class FileModelStore implements ModelStore {
         AtomicFiles.deleteTree(trash);
     }
 
+    @Override
+    public List<Path> files(String name, int version) throws ModelNotFoundException {
+        Path dir = versionDir(name, version);
+        return List.of(dir.resolve(TENSORS), dir.resolve(MANIFEST));
+    }
+
     private Path versionDir(String name, int version) throws ModelNotFoundException {
         checkName(name);
         Path dir = root.resolve(name).resolve(Integer.toString(version));

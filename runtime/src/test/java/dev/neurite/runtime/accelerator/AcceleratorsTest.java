@@ -2,6 +2,7 @@ package dev.neurite.runtime.accelerator;
 
 import dev.neurite.api.accelerator.AcceleratorDescriptor;
 import dev.neurite.api.accelerator.AcceleratorKind;
+import dev.neurite.api.accelerator.AcceleratorUsage;
 import dev.neurite.api.tensor.Backend;
 import dev.neurite.api.tensor.Graph;
 import dev.neurite.api.tensor.GraphInstance;
@@ -83,6 +84,22 @@ class AcceleratorsTest {
         first.release(); // idempotent
         assertEquals(0, a.running("tf:/device:CPU:0"));
         assertEquals("tf:/device:CPU:0", a.place("tf:/device:CPU:0", 1000).device().id());
+    }
+
+    @Test
+    void usageReportsSlotsAndReservedMemoryOfEachDevice() throws Exception {
+        Accelerators a = new Accelerators(CPU, new Accelerators.Limits(2, 1, 0.5));
+        a.addBackend(tf("GPU:0", AcceleratorKind.GPU, 4 * GIB));
+        Placement job = a.place("tf:/device:GPU:0", GIB);
+        AcceleratorUsage gpu = a.usage("tf:/device:GPU:0").orElseThrow();
+        assertEquals(new AcceleratorUsage(1, 1, GIB, 2 * GIB), gpu);
+        assertEquals(1.0, gpu.slotUtilisation());
+        assertEquals(0.5, gpu.memoryUtilisation());
+        assertEquals(2, a.usage("java:cpu:0").orElseThrow().jobSlots());
+        assertEquals(0, a.usage("java:cpu:0").orElseThrow().runningJobs());
+        assertTrue(a.usage("tf:/device:GPU:9").isEmpty());
+        job.release();
+        assertEquals(0, a.usage("tf:/device:GPU:0").orElseThrow().runningJobs());
     }
 
     @Test

@@ -20,6 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class FileModelStoreTest {
 
@@ -49,6 +50,19 @@ class FileModelStoreTest {
         assertEquals(0.5, loaded.metrics().get("test.accuracy"));
         assertEquals(2f, store.loadLatest("digits").tensor("layer0.weight").toFloats()[0]);
         assertEquals(List.of("digits:1", "digits:2"), store.list().stream().map(ModelInfo::reference).toList());
+    }
+
+    @Test
+    void filesOfAVersionAreItsTensorsAndManifest() throws Exception {
+        FileModelStore store = new FileModelStore(root);
+        store.save(artifact("digits", 1f));
+        List<Path> files = store.files("digits", 1);
+        assertEquals(List.of("model.safetensors", "manifest.json"), files.stream().map(p -> p.getFileName().toString()).toList());
+        for (Path file : files) {
+            assertTrue(Files.size(file) > 0, file + " is empty");
+        }
+        assertThrows(ModelNotFoundException.class, () -> store.files("digits", 2));
+        assertThrows(InvalidRequestException.class, () -> store.files("../digits", 1));
     }
 
     @Test

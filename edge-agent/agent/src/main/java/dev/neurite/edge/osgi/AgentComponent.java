@@ -6,6 +6,8 @@ import dev.neurite.api.algorithm.TrainingAlgorithm;
 import dev.neurite.api.job.JobEvents;
 import dev.neurite.api.job.JobManager;
 import dev.neurite.api.model.ModelStore;
+import dev.neurite.api.mqtt.MqttAgent;
+import dev.neurite.api.mqtt.MqttStatus;
 import dev.neurite.edge.Topics;
 import dev.neurite.edge.core.AgentCommands;
 import dev.neurite.edge.core.AgentSettings;
@@ -59,10 +61,10 @@ import java.util.logging.Logger;
  * document when bundles or algorithms change.
  */
 @Component(configurationPid = AgentComponent.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL, immediate = true,
-        service = {AgentComponent.class, EventHandler.class},
+        service = {AgentComponent.class, MqttAgent.class, EventHandler.class},
         property = EventConstants.EVENT_TOPIC + "=" + JobEvents.TOPIC_PREFIX + "*")
 @Designate(ocd = AgentConfig.class)
-public class AgentComponent implements EventHandler {
+public class AgentComponent implements EventHandler, MqttAgent {
 
     public static final String PID = "dev.neurite.edge.agent";
     private static final Logger LOG = Logger.getLogger(AgentComponent.class.getName());
@@ -146,7 +148,7 @@ public class AgentComponent implements EventHandler {
     }
 
     /** The agent's state for the shell. */
-    public EdgeAgent.Status status() {
+    public EdgeAgent.Status agentStatus() {
         EdgeAgent a = agent;
         return a == null ? null : a.status();
     }
@@ -154,6 +156,20 @@ public class AgentComponent implements EventHandler {
     public List<String> brokers() {
         EdgeAgent a = agent;
         return a == null ? List.of() : a.settings().brokerUris();
+    }
+
+    /** The contract view of {@link #agentStatus()}, for the console; disconnected while not running. */
+    @Override
+    public MqttStatus status() {
+        EdgeAgent.Status s = agentStatus();
+        return s == null ? new MqttStatus(null, false, null, brokers(), 0, 0, "edge agent not running", 0, 0, 0, 0, 0, 0)
+                : contractStatus(s, brokers());
+    }
+
+    static MqttStatus contractStatus(EdgeAgent.Status s, List<String> brokers) {
+        Outbox.Stats o = s.outbox();
+        return new MqttStatus(s.deviceId(), s.connected(), s.broker(), brokers, s.connects(), s.connectionLosses(),
+                s.lastError(), o.depth(), o.bytes(), o.inflight(), o.enqueued(), o.acknowledged(), o.dropped());
     }
 
     @Override

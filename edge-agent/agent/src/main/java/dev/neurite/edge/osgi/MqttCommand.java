@@ -16,7 +16,7 @@ public class MqttCommand {
 
     @Descriptor("shows the MQTT connection, broker, outbox depth and drop counts")
     public String mqtt() {
-        EdgeAgent.Status s = agent.status();
+        EdgeAgent.Status s = agent.agentStatus();
         if (s == null) {
             return "edge agent not running\n";
         }
