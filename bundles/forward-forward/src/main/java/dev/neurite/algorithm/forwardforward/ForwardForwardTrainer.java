@@ -208,9 +208,15 @@ final class ForwardForwardTrainer implements Trainer {
         this.evalStep = instance.compile(evalDef);
         this.posIn = new float[hidden][];
         this.negIn = new float[hidden][];
+        // Without collaboration a layer's input is consumed (copied into its step) before the
+        // layer's output is read back, so layers of one width can share one pair of arrays.
+        Map<Integer, float[][]> shared = new java.util.HashMap<>();
         for (int i = 0; i < hidden; i++) {
-            posIn[i] = new float[batch * widths[i]];
-            negIn[i] = new float[batch * widths[i]];
+            int size = batch * widths[i];
+            float[][] pair = collaborative || i == 0 ? new float[][] {new float[size], new float[size]}
+                    : shared.computeIfAbsent(size, n -> new float[][] {new float[n], new float[n]});
+            posIn[i] = pair[0];
+            negIn[i] = pair[1];
         }
         this.posGoodness = new float[hidden][batch];
         this.negGoodness = new float[hidden][batch];
