@@ -53,7 +53,7 @@ class FullImageIT extends ImageTestSupport {
         // One epoch of a 784-64-10 net reaches about 0.95; chance is 0.10.
         assertTrue(accuracy > 0.85 && accuracy < 1.0, "test accuracy " + accuracy);
 
-        System.out.println(String.format(Locale.ROOT, "IMAGE-METRICS image=full start_s=%.2f ready_reported_s=%s rss_mb=%.1f jar_mb=%.1f",
+        System.out.println(String.format(Locale.ROOT, "IMAGE-METRICS image=full start_s=%.2f ready_reported_s=%s rss_after_job_mb=%.1f jar_mb=%.1f",
                 startSeconds, ready.group(1), rt.rssKib() / 1024.0, ImageArchiveIT.mib(jar)));
     }
 }
