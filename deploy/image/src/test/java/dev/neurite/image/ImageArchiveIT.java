@@ -99,6 +99,32 @@ class ImageArchiveIT extends ImageTestSupport {
                 startSeconds, ready.group(1), rssMib, mib(installDir.resolve("neurite-core.jar")), mib(archive)));
     }
 
+    /** The full archive is the same runtime home around the full image's jar. */
+    @Test
+    void fullArchiveHasTheCoreLayoutAroundTheFullJar() throws Exception {
+        Path core = unpack(RuntimeProcess.built("neurite.archive.core", "target/neurite-core.tar.gz"), temp.resolve("core"));
+        Path full = unpack(RuntimeProcess.built("neurite.archive.full", "target/neurite-full.tar.gz"), temp.resolve("full"));
+        assertEquals(listing(core).replace("neurite-core.jar", "neurite-full.jar"), listing(full));
+        assertEquals(Files.size(RuntimeProcess.built("neurite.image.full", "target/neurite-full.jar")),
+                Files.size(full.resolve("neurite-full.jar")), "the archived jar is the exported one");
+        assertEquals("rwxr-xr-x", mode(full.resolve("bin/neurite")));
+    }
+
+    /** Every path under {@code dir} with its mode, one per line, sorted. */
+    private static String listing(Path dir) throws IOException {
+        try (Stream<Path> all = Files.walk(dir)) {
+            return all.map(p -> dir.relativize(p) + " " + uncheckedMode(p)).sorted().reduce("", (a, b) -> a + b + "\n");
+        }
+    }
+
+    private static String uncheckedMode(Path p) {
+        try {
+            return mode(p);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** The unit passes systemd's own checks where systemd is installed, and has what a safe service needs anyway. */
     @Test
     void systemdUnitIsValidAndHardened() throws Exception {
