@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The image starts from nothing to ready, with every bundle active; and what that costs. */
+/** The core image starts from nothing to ready, with every bundle active; and what that costs. */
 @Timeout(180)
 class ImageStartIT extends ImageTestSupport {
 
@@ -60,7 +60,7 @@ class ImageStartIT extends ImageTestSupport {
         double rssMib = rt.rssKib() / 1024.0;
         double jarMib = Files.size(jar) / (1024.0 * 1024.0);
         assertTrue(rt.isAlive());
-        System.out.println(String.format(Locale.ROOT, "IMAGE-METRICS start_s=%.2f ready_reported_s=%.2f rss_mb=%.1f jar_mb=%.1f bundles=%d",
+        System.out.println(String.format(Locale.ROOT, "IMAGE-METRICS image=core start_s=%.2f ready_reported_s=%.2f rss_mb=%.1f jar_mb=%.1f bundles=%d",
                 startSeconds, reportedSeconds, rssMib, jarMib, total));
         assertTrue(reportedSeconds <= startSeconds, "the JVM cannot have been up longer than the process");
     }

@@ -54,9 +54,34 @@ abstract class ImageTestSupport {
     }
 
     RuntimeProcess start(Path home, Map<String, String> properties) throws IOException {
-        RuntimeProcess p = RuntimeProcess.start(home, testName + "-" + (started.size() + 1), properties);
+        return start(RuntimeProcess.image(), home, properties);
+    }
+
+    /** Starts another image than the default (core) one, e.g. the full image. */
+    RuntimeProcess start(Path jar, Path home, Map<String, String> properties) throws IOException {
+        RuntimeProcess p = RuntimeProcess.start(jar, home, nextLogName(), properties);
         started.add(p);
         return p;
+    }
+
+    /** Starts an unpacked archive through its bin/neurite. */
+    RuntimeProcess startInstalled(Path installDir, Map<String, String> properties) throws IOException {
+        RuntimeProcess p = RuntimeProcess.startInstalled(installDir, nextLogName(), properties);
+        started.add(p);
+        return p;
+    }
+
+    private String nextLogName() {
+        return testName + "-" + (started.size() + 1);
+    }
+
+    /** Unpacks a .tar.gz with the system's tar, which keeps the archive's file modes. */
+    static void untar(Path archive, Path into) throws IOException, InterruptedException {
+        Files.createDirectories(into);
+        Process tar = new ProcessBuilder("tar", "-xzf", archive.toString(), "-C", into.toString())
+                .redirectErrorStream(true).start();
+        String output = new String(tar.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(tar.waitFor() == 0, "tar -xzf " + archive + " failed: " + output);
     }
 
     static Path datasets() {

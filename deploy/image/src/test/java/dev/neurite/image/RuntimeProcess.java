@@ -22,7 +22,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One run of the exported image: {@code java -jar neurite.jar} in a home directory, with
+ * One run of an exported image: {@code java -jar neurite-core.jar} (or another image) in a home
+ * directory, or an installed archive's {@code bin/neurite}, with
  * stdout and stderr collected line by line (and copied to a log file for post-mortems) and
  * stdin open for Gogo commands. The Gogo shell reads {@code System.in} directly, so piping
  * lines into it works without a terminal.
@@ -56,22 +57,58 @@ final class RuntimeProcess implements AutoCloseable {
 
     /** Starts the image in {@code home} with an HTTP port of its own and the given system properties. */
     static RuntimeProcess start(Path home, String logName, Map<String, String> properties) throws IOException {
-        int port = freePort();
+        return start(image(), home, logName, properties);
+    }
+
+    /** Starts {@code jar} with {@code java -jar} in {@code home}. */
+    static RuntimeProcess start(Path jar, Path home, String logName, Map<String, String> properties) throws IOException {
+        Files.createDirectories(home);
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(options(home, properties));
+        command.add("-jar");
+        command.add(jar.toString());
+        return launch(new ProcessBuilder(command).directory(home.toFile()), home, logName);
+    }
+
+    /**
+     * Starts an unpacked image archive the way an operator does: {@code bin/neurite} with the
+     * properties as JVM options, this JVM's JDK as {@code JAVA_HOME}, and a working directory
+     * outside the install directory (the script must find its home by itself).
+     */
+    static RuntimeProcess startInstalled(Path installDir, String logName, Map<String, String> properties) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(installDir.resolve("bin/neurite").toString());
+        command.addAll(options(installDir, properties));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(installDir.getParent().toFile());
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        builder.environment().remove("JAVA_OPTS");
+        return launch(builder, installDir, logName);
+    }
+
+    /** The -D options every test runtime gets: its own HTTP port and temp directory, then {@code properties}. */
+    private static List<String> options(Path home, Map<String, String> properties) throws IOException {
         Map<String, String> all = new LinkedHashMap<>();
-        all.put("org.osgi.service.http.port", Integer.toString(port));
+        all.put("org.osgi.service.http.port", Integer.toString(freePort()));
         // The launcher and FileInstall unpack into the temp directory; keep that inside the
         // test's home so a killed runtime leaves nothing behind in the machine's /tmp.
         Path tmp = Files.createDirectories(home.resolve("tmp"));
         all.put("java.io.tmpdir", tmp.toString());
         all.putAll(properties);
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        all.forEach((k, v) -> command.add("-D" + k + "=" + v));
-        command.add("-jar");
-        command.add(image().toString());
-        Files.createDirectories(home);
+        List<String> options = new ArrayList<>();
+        all.forEach((k, v) -> options.add("-D" + k + "=" + v));
+        return options;
+    }
+
+    private static RuntimeProcess launch(ProcessBuilder builder, Path home, String logName) throws IOException {
+        int port = -1;
+        for (String arg : builder.command()) {
+            if (arg.startsWith("-Dorg.osgi.service.http.port=")) {
+                port = Integer.parseInt(arg.substring(arg.indexOf('=') + 1));
+            }
+        }
         ownBroker(home, logName);
-        ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true);
+        builder.redirectErrorStream(true);
         long launched = System.nanoTime();
         Process process = builder.start();
         Path log = Path.of(System.getProperty("neurite.it.logs", "target/it-logs")).resolve(logName + ".log");
@@ -80,24 +117,36 @@ final class RuntimeProcess implements AutoCloseable {
 
     /**
      * Gives each runtime its own embedded MQTT broker port (the default 1883 may be taken on a
-     * shared machine) through the same load/ files an operator would use. A home that already
-     * has them keeps them, so a restarted runtime finds its broker where it was.
+     * shared machine) through the configuration files an operator would use: load/, or etc/
+     * of an installed archive.
      */
     private static void ownBroker(Path home, String deviceId) throws IOException {
-        Path load = Files.createDirectories(home.resolve("load"));
-        Path broker = load.resolve("dev.neurite.edge.broker.cfg");
-        if (Files.exists(broker)) {
+        Path config = configDirectory(home);
+        Path broker = config.resolve("dev.neurite.edge.broker.cfg");
+        // Kept when already set: a restarted runtime finds its broker where it was.
+        if (Files.exists(broker) && (config.endsWith("load") || Files.readAllLines(broker).stream().anyMatch(l -> l.startsWith("port=")))) {
             return;
         }
         int port = freePort();
-        Files.writeString(load.resolve("dev.neurite.edge.agent.cfg"), "deviceId=" + deviceId.replaceAll("[^A-Za-z0-9._-]", "-")
+        // An installed archive ships these files in etc/ (settings commented out): they are
+        // edited there, as an operator would, so no PID is configured from two files.
+        Files.writeString(config.resolve("dev.neurite.edge.agent.cfg"), "deviceId=" + deviceId.replaceAll("[^A-Za-z0-9._-]", "-")
                 + "\nbrokerUris=tcp://127.0.0.1:" + port + "\nmetricsIntervalSeconds=2\nprogressIntervalMillis=200\n");
         Files.writeString(broker, "port=" + port + "\npersistence=false\n");
     }
 
+    /** etc/ in an installed archive (it ships the component configurations), else load/. */
+    private static Path configDirectory(Path home) throws IOException {
+        Path etc = home.resolve("etc");
+        if (Files.isRegularFile(etc.resolve("dev.neurite.edge.broker.cfg"))) {
+            return etc;
+        }
+        return Files.createDirectories(home.resolve("load"));
+    }
+
     /** The MQTT device id this runtime's agent was given. */
     String deviceId() throws IOException {
-        for (String line : Files.readAllLines(home.resolve("load/dev.neurite.edge.agent.cfg"))) {
+        for (String line : Files.readAllLines(configDirectory(home).resolve("dev.neurite.edge.agent.cfg"))) {
             if (line.startsWith("deviceId=")) {
                 return line.substring(9).trim();
             }
@@ -107,7 +156,7 @@ final class RuntimeProcess implements AutoCloseable {
 
     /** The port of this runtime's embedded broker. */
     int mqttPort() throws IOException {
-        for (String line : Files.readAllLines(home.resolve("load/dev.neurite.edge.broker.cfg"))) {
+        for (String line : Files.readAllLines(configDirectory(home).resolve("dev.neurite.edge.broker.cfg"))) {
             if (line.startsWith("port=")) {
                 return Integer.parseInt(line.substring(5).trim());
             }
@@ -116,11 +165,16 @@ final class RuntimeProcess implements AutoCloseable {
     }
 
     static Path image() {
-        Path jar = Path.of(System.getProperty("neurite.image", "target/neurite.jar"));
-        if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException("no image at " + jar.toAbsolutePath() + "; run the package phase first");
+        return built("neurite.image", "target/neurite-core.jar");
+    }
+
+    /** A file the package phase made, named by the system property {@code key}. */
+    static Path built(String key, String fallback) {
+        Path file = Path.of(System.getProperty(key, fallback));
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalStateException("no " + file.toAbsolutePath() + " (" + key + "); run the package phase first");
         }
-        return jar;
+        return file;
     }
 
     static int freePort() throws IOException {
@@ -239,6 +293,16 @@ final class RuntimeProcess implements AutoCloseable {
             }
         }
         throw new IllegalStateException("no VmRSS for " + process.pid());
+    }
+
+    /** SIGTERM (destroy on Linux); returns the exit status once the process is gone. */
+    int terminate(Duration timeout) throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("runtime " + process.pid() + " still running " + timeout.toSeconds() + " s after SIGTERM");
+        }
+        reader.join(5000);
+        return process.exitValue();
     }
 
     /** SIGKILL (destroyForcibly on Linux), and wait until it is gone. */
