@@ -8,7 +8,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
 import org.osgi.framework.FrameworkUtil;
+import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.test.common.annotation.InjectBundleContext;
@@ -39,8 +41,17 @@ class ResumeTest {
         if (algorithmBundle != null && algorithmBundle.getState() != Bundle.UNINSTALLED) {
             algorithmBundle.uninstall();
         }
+        // Deleting the configuration restarts the job manager component (it has no modified
+        // method); wait for the new registration so the next test does not get the old one.
+        long before = jobManagerServiceId();
         Configuration config = configAdmin.getConfiguration("dev.neurite.jobs", "?");
         config.delete();
+        Waits.until(() -> jobManagerServiceId() > before, 30_000, "the job manager re-registered without the test's configuration");
+    }
+
+    private long jobManagerServiceId() {
+        ServiceReference<JobManager> ref = context.getServiceReference(JobManager.class);
+        return ref == null ? -1 : (Long) ref.getProperty(Constants.SERVICE_ID);
     }
 
     private JobManager currentJobManager() throws InterruptedException {
