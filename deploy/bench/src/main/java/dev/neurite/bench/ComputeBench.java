@@ -84,7 +84,7 @@ public final class ComputeBench {
     public static void run(Path data, int epochs, int threads, boolean withScalar, boolean smoke) throws Exception {
         System.out.printf("Neurite Java backend benchmark: %d threads, Java %s, vector API %s%n", threads,
                 System.getProperty("java.version"), JavaBackend.vectorAvailable() ? "present" : "absent");
-        HeapSampler heap = new HeapSampler();
+        HeapSampler heap = new HeapSampler(5);
         List<JavaBackend> backends = new ArrayList<>();
         if (withScalar || !JavaBackend.vectorAvailable()) {
             backends.add(new JavaBackend(threads, false));
@@ -210,37 +210,6 @@ public final class ComputeBench {
                 best = Math.min(best, (System.nanoTime() - t0) / 1e9);
             }
             return flops / best / 1e9;
-        }
-    }
-
-    /** Samples the heap in use on a daemon thread and keeps the largest value. */
-    private static final class HeapSampler {
-        private volatile boolean running = true;
-        private volatile long peak;
-        private final Thread thread;
-
-        HeapSampler() {
-            thread = new Thread(() -> {
-                while (running) {
-                    long used = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-                    peak = Math.max(peak, used);
-                    try {
-                        Thread.sleep(5);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-            }, "heap-sampler");
-            thread.setDaemon(true);
-            thread.start();
-        }
-
-        void stop() {
-            running = false;
-        }
-
-        long peak() {
-            return peak;
         }
     }
 

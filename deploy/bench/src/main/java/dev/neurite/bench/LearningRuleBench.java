@@ -278,7 +278,7 @@ public final class LearningRuleBench {
             long heapBase = Memory.heapUsed();
             long rssBase = Memory.rss("VmRSS:");
             long buffersBase = stepBufferBytes(backend);
-            Memory.Sampler sampler = new Memory.Sampler();
+            HeapSampler sampler = new HeapSampler(2);
             long samples = 0;
             long nanos;
             long retained;
@@ -301,7 +301,7 @@ public final class LearningRuleBench {
             long peakRss = Memory.rss("VmHWM:") - rssBase;
             System.out.println(RESULT + String.format(Locale.ROOT, "| %s | %s | %s | %d | %.0f | %.1f | %.1f | %.1f | %s |",
                     name, model.describe(), backend.name(), batch, samples / (nanos / 1e9), retained / 1048576.0,
-                    (sampler.peak - heapBase) / 1048576.0, peakRss / 1048576.0,
+                    (sampler.peak() - heapBase) / 1048576.0, peakRss / 1048576.0,
                     buffersBase < 0 ? "n/a" : String.format(Locale.ROOT, "%.1f",
                             (stepBufferBytes(backend) - buffersBase) / 1048576.0)));
         } finally {
@@ -352,31 +352,6 @@ public final class LearningRuleBench {
                 return 0;
             }
             return 0;
-        }
-
-        /** Samples heap use every 2 ms on a daemon thread. */
-        static final class Sampler {
-            private volatile boolean running = true;
-            volatile long peak;
-
-            Sampler() {
-                Thread t = new Thread(() -> {
-                    while (running) {
-                        peak = Math.max(peak, heapUsed());
-                        try {
-                            Thread.sleep(2);
-                        } catch (InterruptedException e) {
-                            return;
-                        }
-                    }
-                }, "heap-sampler");
-                t.setDaemon(true);
-                t.start();
-            }
-
-            void stop() {
-                running = false;
-            }
         }
     }
 }

@@ -125,7 +125,7 @@ public final class TfBench {
     // ------------------------------------------------------------------------ benchmark
 
     static void bench(Path data, TfBackend tf, JavaBackend java, boolean smoke) throws Exception {
-        HeapPeak heap = new HeapPeak();
+        HeapSampler heap = new HeapSampler(5);
         // FMA peak, measured: the best rate of any TF matmul this run (a large one twice, and the table's).
         int peakN = smoke ? 256 : 4096;
         double peak = Math.max(ComputeBench.gemm(tf, peakN, false, false), ComputeBench.gemm(tf, peakN, false, false));
@@ -187,7 +187,7 @@ public final class TfBench {
         }
         heap.stop();
         System.out.printf("%npeak heap in use (sampled every 5 ms): %.0f MiB of max %.0f MiB; %s%n",
-                heap.peak / 1048576.0, Runtime.getRuntime().maxMemory() / 1048576.0, rss());
+                heap.peak() / 1048576.0, Runtime.getRuntime().maxMemory() / 1048576.0, rss());
     }
 
     static double stepMillis(Backend backend, ModelSpec model, Dataset train, int warm, int steps) throws Exception {
@@ -296,28 +296,4 @@ public final class TfBench {
         }
     }
 
-    /** Samples the heap in use on a daemon thread. */
-    private static final class HeapPeak {
-        private volatile boolean running = true;
-        private volatile long peak;
-
-        HeapPeak() {
-            Thread t = new Thread(() -> {
-                while (running) {
-                    peak = Math.max(peak, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
-                    try {
-                        Thread.sleep(5);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-            }, "heap-peak");
-            t.setDaemon(true);
-            t.start();
-        }
-
-        void stop() {
-            running = false;
-        }
-    }
 }

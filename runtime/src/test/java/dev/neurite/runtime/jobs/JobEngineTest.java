@@ -103,6 +103,9 @@ class JobEngineTest {
                 .map(e -> (Double) e.properties().get(JobEvents.LOSS)).toList();
         assertTrue(losses.size() >= 4, "one progress event per epoch at least");
         assertTrue(losses.get(losses.size() - 1) < losses.get(0) / 2, "loss falls: " + losses);
+        // The state is visible through get() just before its event is posted: wait for the event.
+        await(engine, submitted.id(), () -> events.stream().anyMatch(e -> e.topic().equals(JobEvents.TOPIC_STATE)
+                && "SUCCEEDED".equals(e.properties().get(JobEvents.STATE))), "the SUCCEEDED event");
         List<Object> states = events.stream().filter(e -> e.topic().equals(JobEvents.TOPIC_STATE))
                 .map(e -> e.properties().get(JobEvents.STATE)).toList();
         assertEquals(List.of("QUEUED", "RUNNING", "SUCCEEDED"), states);
