@@ -280,7 +280,7 @@ final class FleetClient implements AutoCloseable {
         JsonObject request = new JsonObject();
         request.addProperty("id", id);
         request.addProperty("replyTo", replyTo);
-        request.addProperty("expiresAt", System.currentTimeMillis() + TimeUnit.SECONDS.toMillis(timeoutSeconds) * 2);
+        // No expiresAt: device clocks drift, and a skewed one would refuse fresh requests as expired.
         request.add("args", args);
         pending.put(id, replies);
         MqttMessage message = new MqttMessage(request.toString().getBytes(StandardCharsets.UTF_8));
