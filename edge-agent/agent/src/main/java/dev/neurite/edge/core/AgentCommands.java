@@ -32,8 +32,13 @@ public final class AgentCommands {
 
     public static void register(EdgeAgent agent, Services services, BundleCommands.Settings bundleSettings,
                                 HardwareAbstractionLayer hardware, LongSupplier clock) {
+        register(agent, services, bundleSettings, BundleSignatures.Policy.none(), hardware, clock);
+    }
+
+    public static void register(EdgeAgent agent, Services services, BundleCommands.Settings bundleSettings,
+                                BundleSignatures.Policy signatures, HardwareAbstractionLayer hardware, LongSupplier clock) {
         CommandDispatcher d = agent.dispatcher();
-        new BundleCommands(services.bundles(), bundleSettings, clock).register(d);
+        new BundleCommands(services.bundles(), bundleSettings, clock, new BundleSignatures(signatures)).register(d);
         new JobCommands(services.jobs(), services.algorithms()).register(d);
         int chunk = Math.max(1024, Math.min(256 * 1024, agent.settings().maxPayloadBytes() / 2));
         new ModelCommands(services.models(), chunk, Math.max(chunk, agent.settings().maxPayloadBytes() / 2)).register(d);

@@ -26,10 +26,12 @@ import java.util.jar.Manifest;
 import java.util.regex.Pattern;
 
 /**
- * {@code bundles/list|install|update|start|stop|uninstall}. Content comes from a URL or
- * inline as base64, in one message or in chunks ({@code upload}, {@code index},
+ * {@code bundles/list|install|update|rollback|start|stop|uninstall}. Content comes from a URL
+ * or inline as base64, in one message or in chunks ({@code upload}, {@code index},
  * {@code count}); its SHA-256 ({@code sha256}, hex) is required and checked before
- * anything is installed.
+ * anything is installed, and so is its signature when the device has a signature policy.
+ * {@code install} with {@code replace: true} updates a bundle of the same symbolic name
+ * instead of installing a second copy, so one command fits devices with and without it.
  */
 public final class BundleCommands {
 
@@ -41,6 +43,7 @@ public final class BundleCommands {
     private final Supplier<BundleControl> control;
     private final Settings settings;
     private final LongSupplier clock;
+    private final BundleSignatures signatures;
     private final Map<String, Upload> uploads = new LinkedHashMap<>();
 
     private static final class Upload {
@@ -58,9 +61,15 @@ public final class BundleCommands {
     }
 
     public BundleCommands(Supplier<BundleControl> control, Settings settings, LongSupplier clock) {
+        this(control, settings, clock, new BundleSignatures(BundleSignatures.Policy.none()));
+    }
+
+    public BundleCommands(Supplier<BundleControl> control, Settings settings, LongSupplier clock,
+                          BundleSignatures signatures) {
         this.control = control;
         this.settings = settings;
         this.clock = clock;
+        this.signatures = signatures;
     }
 
     public void register(CommandDispatcher d) {
@@ -75,6 +84,7 @@ public final class BundleCommands {
         });
         d.register("bundles", "install", this::install);
         d.register("bundles", "update", this::update);
+        d.register("bundles", "rollback", args -> Json.tree(control().rollback(id(args))));
         d.register("bundles", "start", args -> Json.tree(control().start(id(args))));
         d.register("bundles", "stop", args -> Json.tree(control().stop(id(args))));
         d.register("bundles", "uninstall", args -> {
@@ -104,13 +114,19 @@ public final class BundleCommands {
             return content.pending;
         }
         Manifest manifest = manifest(content.bytes, content.field);
+        signatures.check(content.bytes, content.field);
         String bsn = symbolicName(manifest);
         String version = manifest.getMainAttributes().getValue("Bundle-Version");
         String location = "neurite-mqtt:" + bsn + "@" + (version == null ? "0.0.0" : version.trim());
+        boolean replace = args.bool("replace", false);
         for (BundleControl.BundleInfo b : control().list()) {
+            if (replace && bsn.equals(b.symbolicName())) {
+                BundleControl.BundleInfo current = control().find(bsn);
+                return Json.tree(control().update(current.id(), content.bytes, args.bool("start", true)));
+            }
             if (bsn.equals(b.symbolicName()) && b.version().equals(version == null ? "0.0.0" : version.trim())) {
                 throw CommandException.conflict(bsn + " " + b.version() + " is already installed as bundle " + b.id()
-                        + "; use bundles/update");
+                        + "; use bundles/update or install with replace");
             }
         }
         return Json.tree(control().install(location, content.bytes, args.bool("start", true)));
@@ -123,6 +139,7 @@ public final class BundleCommands {
             return content.pending;
         }
         manifest(content.bytes, content.field);
+        signatures.check(content.bytes, content.field);
         return Json.tree(control().update(id, content.bytes, args.bool("start", false)));
     }
 

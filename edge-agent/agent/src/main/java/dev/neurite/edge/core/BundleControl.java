@@ -21,6 +21,12 @@ public interface BundleControl {
 
     BundleInfo update(long id, byte[] jar, boolean start) throws CommandException;
 
+    /**
+     * Puts back the content the bundle had before its last update (and keeps the content it
+     * had until now, so a second rollback undoes the first); 409 when no earlier content is kept.
+     */
+    BundleInfo rollback(long id) throws CommandException;
+
     BundleInfo start(long id) throws CommandException;
 
     BundleInfo stop(long id) throws CommandException;

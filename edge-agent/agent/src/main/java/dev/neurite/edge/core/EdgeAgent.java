@@ -202,6 +202,7 @@ public final class EdgeAgent implements Publisher, AutoCloseable {
             JsonObject doc = birth.get();
             doc.addProperty("online", true);
             doc.addProperty("device", settings.deviceId());
+            doc.add("groups", Json.tree(settings.fleetGroups()));
             doc.addProperty("ts", System.currentTimeMillis());
             doc.addProperty("nextSeq", outbox.nextSequence());
             doc.add("commands", Json.tree(dispatcher.commands()));

@@ -25,7 +25,8 @@ import java.util.logging.Logger;
 /**
  * {@link BundleControl} over a running OSGi framework. A copy of every jar installed or
  * updated through it is kept in {@code archive}, so a failed update can be rolled back to
- * the previous content. The system bundle and the agent's own bundle cannot be changed.
+ * the previous content, and the content an update replaced is kept too, for
+ * {@link #rollback(long)}. The system bundle and the agent's own bundle cannot be changed.
  */
 public final class FrameworkBundles implements BundleControl {
 
@@ -116,6 +117,34 @@ public final class FrameworkBundles implements BundleControl {
     public BundleInfo update(long id, byte[] jar, boolean start) throws CommandException {
         Bundle b = changeable(id);
         byte[] previous = previousContent(b);
+        BundleInfo info = replace(b, jar, previous, start);
+        keep(id, jar, previous);
+        return info;
+    }
+
+    @Override
+    public BundleInfo rollback(long id) throws CommandException {
+        Bundle b = changeable(id);
+        Path earlier = archive.resolve(id + ".previous.jar");
+        byte[] target;
+        try {
+            target = Files.isRegularFile(earlier) ? Files.readAllBytes(earlier) : null;
+        } catch (IOException e) {
+            target = null;
+        }
+        if (target == null) {
+            throw CommandException.conflict("bundle " + id + " (" + b.getSymbolicName() + " " + b.getVersion()
+                    + ") has no earlier version to roll back to: it was not updated through this agent");
+        }
+        byte[] current = previousContent(b);
+        BundleInfo info = replace(b, target, current, false);
+        keep(id, target, current);
+        return info;
+    }
+
+    /** Updates {@code b} to {@code jar}; on failure puts {@code previous} back and says so. */
+    private BundleInfo replace(Bundle b, byte[] jar, byte[] previous, boolean start) throws CommandException {
+        long id = b.getBundleId();
         boolean wasActive = b.getState() == Bundle.ACTIVE || b.getState() == Bundle.STARTING;
         try {
             // An active bundle is restarted by update() itself, so a start failure may surface there.
@@ -138,7 +167,6 @@ public final class FrameworkBundles implements BundleControl {
             throw new CommandException(422, "rolled-back", "the new version did not "
                     + (start || wasActive ? "start" : "resolve") + " and the previous one was restored: " + why, null);
         }
-        keep(id, jar);
         return info(b);
     }
 
@@ -168,13 +196,22 @@ public final class FrameworkBundles implements BundleControl {
     }
 
     private void keep(long id, byte[] jar) {
+        store(archive.resolve(id + ".jar"), jar);
+    }
+
+    /** Keeps the new content, and the one it replaced for {@code bundles/rollback}. */
+    private void keep(long id, byte[] jar, byte[] previous) {
+        store(archive.resolve(id + ".previous.jar"), previous);
+        store(archive.resolve(id + ".jar"), jar);
+    }
+
+    private static void store(Path file, byte[] content) {
         try {
-            Path tmp = archive.resolve(id + ".jar.tmp");
-            Files.write(tmp, jar);
-            Files.move(tmp, archive.resolve(id + ".jar"), StandardCopyOption.REPLACE_EXISTING,
-                    StandardCopyOption.ATOMIC_MOVE);
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            Files.write(tmp, content);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            LOG.log(Level.WARNING, "no rollback copy of bundle " + id, e);
+            LOG.log(Level.WARNING, "no rollback copy in " + file, e);
         }
     }
 
@@ -207,6 +244,7 @@ public final class FrameworkBundles implements BundleControl {
             b.uninstall();
             refresh(List.of(b));
             Files.deleteIfExists(archive.resolve(id + ".jar"));
+            Files.deleteIfExists(archive.resolve(id + ".previous.jar"));
         } catch (BundleException | IOException | RuntimeException e) {
             throw new CommandException(422, "uninstall-failed", e.getMessage(), null);
         }

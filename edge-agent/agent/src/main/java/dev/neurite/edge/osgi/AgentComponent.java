@@ -13,6 +13,7 @@ import dev.neurite.edge.core.AgentCommands;
 import dev.neurite.edge.core.AgentSettings;
 import dev.neurite.edge.core.BundleCommands;
 import dev.neurite.edge.core.BundleControl;
+import dev.neurite.edge.core.BundleSignatures;
 import dev.neurite.edge.core.EdgeAgent;
 import dev.neurite.edge.core.FrameworkBundles;
 import dev.neurite.edge.core.JobTelemetry;
@@ -123,8 +124,8 @@ public class AgentComponent implements EventHandler, MqttAgent {
         SystemMetrics metrics = new SystemMetrics(home);
         EdgeAgent created = new EdgeAgent(settings, () -> AgentCommands.birth(services, bundles.list()), metrics);
         AgentCommands.register(created, services, new BundleCommands.Settings(config.maxBundleBytes(),
-                new HashSet<>(Arrays.asList(config.bundleUrlSchemes())), 30_000, 600_000), metrics.hardware(),
-                System::currentTimeMillis);
+                new HashSet<>(Arrays.asList(config.bundleUrlSchemes())), 30_000, 600_000), signaturePolicy(config),
+                metrics.hardware(), System::currentTimeMillis);
         telemetry = new JobTelemetry(created, config.progressIntervalMillis(), System::currentTimeMillis);
         agent = created;
         if (config.bundleEvents()) {
@@ -263,6 +264,11 @@ public class AgentComponent implements EventHandler, MqttAgent {
                 c.reconnectMaxMillis(), Arrays.asList(c.fleetGroups()), outbox, c.outboxMaxMessages(),
                 c.outboxMaxBytes(), c.outboxFsync(), c.maxInflight(), c.maxPayloadBytes(), c.commandThreads(), 1024,
                 c.metricsIntervalSeconds() * 1000L, c.progressIntervalMillis());
+    }
+
+    static BundleSignatures.Policy signaturePolicy(AgentConfig c) {
+        return new BundleSignatures.Policy(c.bundleTrustStore().isBlank() ? null : Path.of(c.bundleTrustStore().trim()),
+                c.bundleTrustStoreType(), c.bundleTrustStorePassword().toCharArray(), c.requireSignedBundles());
     }
 
     /** The host name made into a valid topic level, for devices nobody named. */

@@ -96,4 +96,17 @@ public @interface AgentConfig {
 
     @AttributeDefinition(description = "URL schemes bundles/install may fetch from")
     String[] bundleUrlSchemes() default {"https", "http"};
+
+    @AttributeDefinition(description = "trust store with the certificates bundle signers must chain to; "
+            + "when set, signed bundles are verified before they are installed")
+    String bundleTrustStore() default "";
+
+    @AttributeDefinition(description = "bundle trust store type")
+    String bundleTrustStoreType() default "PKCS12";
+
+    @AttributeDefinition(type = AttributeType.PASSWORD, description = "bundle trust store password")
+    String bundleTrustStorePassword() default "";
+
+    @AttributeDefinition(description = "refuse bundles that are not signed by a signer the bundle trust store trusts")
+    boolean requireSignedBundles() default false;
 }

@@ -222,6 +222,75 @@ class BundleCommandsFrameworkTest {
     }
 
     @Test
+    void installWithReplaceUpdatesAndRollbackRestoresThePreviousVersion() throws Exception {
+        JsonObject noEarlier = new JsonObject();
+        JsonObject first = inline(bundle("test.roll", "1.0.0", Map.of()));
+        first.addProperty("replace", true);
+        assertEquals(200, call("install", first).get("status").getAsInt());
+        noEarlier.addProperty("bundle", "test.roll");
+        JsonObject nothingKept = call("rollback", noEarlier);
+        assertEquals(409, nothingKept.get("status").getAsInt(), nothingKept.toString());
+
+        long id = installed("test.roll").getBundleId();
+        JsonObject second = inline(bundle("test.roll", "2.0.0", Map.of()));
+        second.addProperty("replace", true);
+        JsonObject updated = call("install", second);
+        assertEquals(200, updated.get("status").getAsInt(), updated.toString());
+        assertEquals(id, updated.getAsJsonObject("result").get("id").getAsLong(), "updated in place, not installed twice");
+        assertEquals("2.0.0", installed("test.roll").getVersion().toString());
+
+        JsonObject back = call("rollback", noEarlier);
+        assertEquals(200, back.get("status").getAsInt(), back.toString());
+        assertEquals("1.0.0", back.getAsJsonObject("result").get("version").getAsString());
+        assertEquals("1.0.0", installed("test.roll").getVersion().toString());
+        assertEquals(Bundle.ACTIVE, installed("test.roll").getState());
+        // A second rollback undoes the first.
+        assertEquals("2.0.0", call("rollback", noEarlier).getAsJsonObject("result").get("version").getAsString());
+    }
+
+    @Test
+    void aDeviceThatRequiresSignaturesInstallsNothingUnsigned() throws Exception {
+        Path keys = SigningKeys.keyPair(dir, "keys", "ops");
+        Path trust = SigningKeys.trustStore(dir, "trust", keys, "ops");
+        FrameworkBundles bundles = new FrameworkBundles(felix.getBundleContext(), dir.resolve("archive2"));
+        CommandDispatcher strict = new CommandDispatcher(new Topics("gw-strict"), new CommandDispatcher.Settings(1 << 20, 1, 16, 64),
+                (topic, body) -> replies.put(body.get("id").getAsString(), body), System::currentTimeMillis);
+        new BundleCommands(() -> bundles, new BundleCommands.Settings(1 << 20, Set.of("http"), 5_000, 60_000),
+                System::currentTimeMillis, new BundleSignatures(new BundleSignatures.Policy(trust, "PKCS12",
+                SigningKeys.PASSWORD, true))).register(strict);
+        try {
+            byte[] jar = bundle("test.strict", "1.0.0", Map.of());
+            int before = felix.getBundleContext().getBundles().length;
+            strict.accept("neurite/v1/gw-strict/cmd/bundles/install",
+                    ("{\"id\":\"s-1\",\"args\":" + inline(jar) + "}").getBytes(StandardCharsets.UTF_8));
+            JsonObject refused = await("s-1");
+            assertEquals(403, refused.get("status").getAsInt(), refused.toString());
+            assertEquals("unsigned-bundle", refused.getAsJsonObject("error").get("code").getAsString());
+            assertEquals(before, felix.getBundleContext().getBundles().length);
+
+            byte[] signed = SigningKeys.sign(jar, keys, "ops", dir);
+            strict.accept("neurite/v1/gw-strict/cmd/bundles/install",
+                    ("{\"id\":\"s-2\",\"args\":" + inline(signed) + "}").getBytes(StandardCharsets.UTF_8));
+            JsonObject accepted = await("s-2");
+            assertEquals(200, accepted.get("status").getAsInt(), accepted.toString());
+            assertEquals(Bundle.ACTIVE, installed("test.strict").getState());
+        } finally {
+            strict.close();
+        }
+    }
+
+    private JsonObject await(String id) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (!replies.containsKey(id)) {
+            if (System.currentTimeMillis() > deadline) {
+                fail("no reply " + id);
+            }
+            Thread.sleep(5);
+        }
+        return replies.get(id);
+    }
+
+    @Test
     void theSystemBundleCannotBeTouched() throws Exception {
         JsonObject args = new JsonObject();
         args.addProperty("bundle", "0");
