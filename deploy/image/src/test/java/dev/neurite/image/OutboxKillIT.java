@@ -168,8 +168,10 @@ class OutboxKillIT extends ImageTestSupport {
     private Process mosquitto(int port) throws IOException, InterruptedException {
         Path dir = Files.createDirectories(temp.resolve("mosquitto"));
         Path conf = dir.resolve("mosquitto.conf");
-        Files.writeString(conf, "listener " + port + " 127.0.0.1\nallow_anonymous true\npersistence true\npersistence_location "
-                + dir + "/\n");
+        // Started as root, mosquitto would switch to its own user and could not write its store
+        // into this private directory; "user" keeps the current one (and is ignored otherwise).
+        Files.writeString(conf, "user " + System.getProperty("user.name") + "\nlistener " + port
+                + " 127.0.0.1\nallow_anonymous true\npersistence true\npersistence_location " + dir + "/\n");
         Process p = new ProcessBuilder(MOSQUITTO.toString(), "-c", conf.toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("mosquitto.log").toFile()).start();
         brokers.add(p);
