@@ -21,7 +21,6 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -322,36 +321,5 @@ public final class LearningRuleBench {
     /** Bytes of step buffers the Java backend has allocated; -1 for other backends. */
     private static long stepBufferBytes(Backend backend) {
         return backend instanceof JavaBackend java ? java.stepBufferBytes() : -1;
-    }
-
-    /** Heap and resident-set readings. */
-    static final class Memory {
-        private Memory() {
-        }
-
-        static void settle() throws InterruptedException {
-            for (int i = 0; i < 3; i++) {
-                System.gc();
-                Thread.sleep(50);
-            }
-        }
-
-        static long heapUsed() {
-            return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-        }
-
-        /** A field of /proc/self/status in bytes, 0 where there is none. */
-        static long rss(String field) {
-            try {
-                for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                    if (line.startsWith(field)) {
-                        return Long.parseLong(line.substring(field.length()).trim().split("\\s+")[0]) * 1024;
-                    }
-                }
-            } catch (Exception e) {
-                return 0;
-            }
-            return 0;
-        }
     }
 }

@@ -21,8 +21,6 @@ import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat32;
 
-import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -280,20 +278,8 @@ public final class TfBench {
 
     /** Peak and current resident set size of this process, from /proc. */
     static String rss() {
-        try {
-            String hwm = "?";
-            String now = "?";
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmHWM:")) {
-                    hwm = line.substring(6).trim();
-                } else if (line.startsWith("VmRSS:")) {
-                    now = line.substring(6).trim();
-                }
-            }
-            return "peak RSS " + hwm + " (now " + now + ")";
-        } catch (Exception e) {
-            return "RSS unknown (" + e + ")";
-        }
+        long peak = Memory.rss("VmHWM:");
+        return peak == 0 ? "RSS unknown" : "peak RSS " + peak / 1024 + " kB (now " + Memory.rss("VmRSS:") / 1024 + " kB)";
     }
 
 }

@@ -9,6 +9,8 @@ import dev.neurite.runtime.accelerator.JavaAccelerators;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 
+import java.util.concurrent.atomic.AtomicLong;
+
 /**
  * The pure-Java backend, always present: steps compile into allocation-free plans over heap
  * arrays, run by a fixed pool of one thread per core, with GEMM kernels vectorized through
@@ -22,7 +24,7 @@ public final class JavaBackend implements Backend, AutoCloseable {
     private final WorkerPool pool;
     private final boolean vector;
     private final AcceleratorDescriptor device;
-    private final java.util.concurrent.atomic.AtomicLong stepBufferBytes = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong stepBufferBytes = new AtomicLong();
 
     /** One thread per available core; vector kernels when the module is present. */
     public JavaBackend() {

@@ -12,6 +12,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +25,7 @@ final class JavaGraphInstance implements GraphInstance {
     private final Map<String, float[]> variables = new LinkedHashMap<>();
     private final List<JavaStep> steps = new ArrayList<>();
     /** Scratch arrays by length; a step's k-th scratch array of a length is the k-th here. */
-    private final Map<Integer, List<float[]>> scratch = new java.util.HashMap<>();
+    private final Map<Integer, List<float[]>> scratch = new HashMap<>();
     private volatile boolean closed;
 
     JavaGraphInstance(JavaBackend backend, Graph graph) {
@@ -52,15 +53,6 @@ final class JavaGraphInstance implements GraphInstance {
             backend.countStepBuffer(4L * size);
         }
         return arrays.get(ordinal);
-    }
-
-    /** Bytes of scratch arrays the instance holds. */
-    long scratchBytes() {
-        long bytes = 0;
-        for (Map.Entry<Integer, List<float[]>> e : scratch.entrySet()) {
-            bytes += 4L * e.getKey() * e.getValue().size();
-        }
-        return bytes;
     }
 
     void checkOpen() {

@@ -13,9 +13,11 @@ import dev.neurite.runtime.compute.Kernels.Kernel;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -94,7 +96,7 @@ final class JavaStep implements CompiledStep {
 
         // Scratch arrays come from the instance and are shared with its other steps, which never
         // run at the same time: an instance's working set is its largest step's, not their sum.
-        java.util.Set<Integer> outputRoots = new java.util.HashSet<>();
+        Set<Integer> outputRoots = new HashSet<>();
         for (Tensor t : step.outputs().values()) {
             outputRoots.add(root[t.id()]);
         }

@@ -21,6 +21,7 @@ import dev.neurite.api.tensor.Tensor;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,6 +70,9 @@ final class ForwardForwardTrainer implements Trainer {
     private final CompiledStep readoutStep;
     private final CompiledStep evalStep;
     private final List<String> parameterNames = new ArrayList<>();
+    /** Per layer: the names of its step's inputs (positive, negative, and the two offsets) and its loss metric. */
+    private final String[][] inputNames;
+    private final String[] lossKeys;
     /** Positive and negative batches entering each layer (index 0: the label-overlaid inputs). */
     private final float[][] posIn;
     private final float[][] negIn;
@@ -130,12 +134,18 @@ final class ForwardForwardTrainer implements Trainer {
         Tensor rate = g.input("learningRate");
         Optimizer sgd = Optimizer.sgd(rate, hp.getDouble("momentum"), hp.getDouble("weightCost"));
 
+        this.inputNames = new String[hidden][];
+        this.lossKeys = new String[hidden];
+        for (int i = 0; i < hidden; i++) {
+            inputNames[i] = new String[] {"pos" + i, "neg" + i, "posOffset" + i, "negOffset" + i};
+            lossKeys[i] = "layer" + (i + 1) + ".loss";
+        }
         Step[] layerDefs = new Step[hidden];
         Step[] goodnessDefs = new Step[hidden];
         for (int i = 0; i < hidden; i++) {
             Tensor[] p = params.get(i);
-            Tensor xp = g.input("pos" + i, batch, widths[i]);
-            Tensor xn = g.input("neg" + i, batch, widths[i]);
+            Tensor xp = g.input(inputNames[i][0], batch, widths[i]);
+            Tensor xn = g.input(inputNames[i][1], batch, widths[i]);
             Tensor ap = g.relu(g.add(g.matmul(xp, p[0], false, true), p[1]));
             Tensor an = g.relu(g.add(g.matmul(xn, p[0], false, true), p[1]));
             Tensor gp = Functions.sumOfSquares(ap, 1);
@@ -147,8 +157,8 @@ final class ForwardForwardTrainer implements Trainer {
             Tensor gnLoss = gn;
             if (collaborative) {
                 // The other layers' goodness, computed before any update, enters as a constant.
-                gpLoss = g.add(gp, g.input("posOffset" + i, batch));
-                gnLoss = g.add(gn, g.input("negOffset" + i, batch));
+                gpLoss = g.add(gp, g.input(inputNames[i][2], batch));
+                gnLoss = g.add(gn, g.input(inputNames[i][3], batch));
                 theta = totalThreshold;
                 goodnessDefs[i] = g.step().output("posGoodness", gp).output("negGoodness", gn)
                         .output("pos", nextPos).output("neg", nextNeg).build();
@@ -164,7 +174,7 @@ final class ForwardForwardTrainer implements Trainer {
                 objective = g.add(objective, g.mul(g.meanAll(g.mul(deviation, deviation)), peer));
             }
             Step.Builder builder = g.step().output("loss", local);
-            if (i < hidden - 1) {
+            if (i < hidden - 1 && !collaborative) {
                 builder.output("pos", nextPos).output("neg", nextNeg);
             }
             sgd.minimize(builder, objective, List.of(p[0], p[1]));
@@ -210,7 +220,7 @@ final class ForwardForwardTrainer implements Trainer {
         this.negIn = new float[hidden][];
         // Without collaboration a layer's input is consumed (copied into its step) before the
         // layer's output is read back, so layers of one width can share one pair of arrays.
-        Map<Integer, float[][]> shared = new java.util.HashMap<>();
+        Map<Integer, float[][]> shared = new HashMap<>();
         for (int i = 0; i < hidden; i++) {
             int size = batch * widths[i];
             float[][] pair = collaborative || i == 0 ? new float[][] {new float[size], new float[size]}
@@ -305,8 +315,8 @@ final class ForwardForwardTrainer implements Trainer {
         if (collaborative) {
             for (int i = 0; i < hidden; i++) {
                 CompiledStep forward = goodnessSteps[i];
-                forward.setInput("pos" + i, posIn[i]);
-                forward.setInput("neg" + i, negIn[i]);
+                forward.setInput(inputNames[i][0], posIn[i]);
+                forward.setInput(inputNames[i][1], negIn[i]);
                 forward.run();
                 forward.readOutput("posGoodness", posGoodness[i]);
                 forward.readOutput("negGoodness", negGoodness[i]);
@@ -321,14 +331,14 @@ final class ForwardForwardTrainer implements Trainer {
         double total = 0;
         for (int i = 0; i < hidden; i++) {
             CompiledStep layer = layerSteps[i];
-            layer.setInput("pos" + i, posIn[i]);
-            layer.setInput("neg" + i, negIn[i]);
+            layer.setInput(inputNames[i][0], posIn[i]);
+            layer.setInput(inputNames[i][1], negIn[i]);
             layer.setInput("learningRate", rateFeed);
             if (collaborative) {
                 others(posGoodness, i, posOffset);
                 others(negGoodness, i, negOffset);
-                layer.setInput("posOffset" + i, posOffset);
-                layer.setInput("negOffset" + i, negOffset);
+                layer.setInput(inputNames[i][2], posOffset);
+                layer.setInput(inputNames[i][3], negOffset);
             }
             layer.run();
             if (i < hidden - 1 && !collaborative) {
@@ -336,7 +346,7 @@ final class ForwardForwardTrainer implements Trainer {
                 layer.readOutput("neg", negIn[i + 1]);
             }
             double loss = layer.outputScalar("loss");
-            metrics.put("layer" + (i + 1) + ".loss", loss);
+            metrics.put(lossKeys[i], loss);
             total += loss;
         }
         readoutStep.setInput("readoutIn", readoutIn);
