@@ -13,20 +13,28 @@ import org.osgi.service.component.annotations.Component;
 import java.util.List;
 
 /**
- * Hinton's supervised Forward-Forward (arXiv 2212.13345). The label is written as a one-hot
- * vector over the first {@code classes} input features; positive data carries the true label,
- * negative data the same example with a wrong one. Each ReLU hidden layer has goodness
- * {@code G = Σ y²} and its own loss {@code softplus(θ − G_pos) + softplus(G_neg − θ)} (batch
- * means); between layers the activity is divided by its length and passed on through a
- * stop-gradient, so no gradient crosses layers. In the collaborative variant (Layer
+ * Hinton's supervised Forward-Forward (arXiv 2212.13345), following the procedure of his
+ * published code. The label is written as a one-hot vector over the first {@code classes}
+ * input features; positive data carries the true label, negative data the same example with a
+ * wrong one. Each ReLU hidden layer has goodness {@code G = Σ y²} and its own loss
+ * {@code softplus(θ − G_pos) + softplus(G_neg − θ)} (batch means, reported per layer). Every
+ * layer's input (the label-overlaid example for the first) is divided by its root mean square,
+ * so its length carries no goodness and its squared length equals its width; it is passed on
+ * through a stop-gradient, so no gradient crosses layers. In the collaborative variant (Layer
  * Collaboration in FF, AAAI 2024) each layer's goodness is offset by the other layers'
  * goodness, held fixed by a stop-gradient, and compared with the sum of all thresholds.
  *
- * <p>A linear softmax readout on the length-normalized activity of the last hidden layer
- * (scaled by √width, so its components are of order one), from a pass with the neutral
- * label (1/classes in each label feature), is trained alongside from its own cross-entropy;
- * it is the model's softmax output layer. It also supplies hard negatives: a wrong label is
- * sampled from its softmax with the true label removed.
+ * <p>A linear softmax readout on the normalized activity of the last hidden layer from a pass
+ * with the neutral label (1/classes in each label feature) is trained alongside from its own
+ * cross-entropy; it is the model's softmax output layer. It also supplies hard negatives: a
+ * wrong label is sampled from its softmax with the true label removed.
+ *
+ * <p>Updates follow Hinton's code: the step is the learning rate times a moving average of
+ * the gradients (decay {@code momentum}) minus the weight cost; a layer steps along
+ * {@code (1 − p)·y} per unit, which is half the exact gradient of its loss; peer
+ * normalization pushes each unit's total input by λ times the gap between the layer's mean
+ * activity and the unit's running mean activity, even while the unit is off, which keeps
+ * units from dying.
  *
  * <p>Hyperparameters:
  * <ul>
@@ -34,21 +42,23 @@ import java.util.List;
  * <li>{@code batchSize} (100): examples per step; a last partial batch is skipped;</li>
  * <li>{@code learningRate} (0.01): Hinton's; constant for the first half of the run, then
  *     linear decay to zero;</li>
- * <li>{@code momentum} (0.9): SGD momentum (Hinton's smoothing);</li>
- * <li>{@code weightCost} (0.001): L2 weight cost;</li>
+ * <li>{@code momentum} (0.9): decay of the gradient moving average (Hinton's "delay");</li>
+ * <li>{@code weightCost} (0.001): L2 weight cost on the layers' weights;</li>
+ * <li>{@code readoutLearningRate} (0.1) and {@code readoutWeightCost} (0.003): the same for
+ *     the softmax readout;</li>
  * <li>{@code threshold} (0): θ per layer; 0 means the number of units of the layer;</li>
  * <li>{@code negatives} (hard): {@code hard} (sampled from the readout of a neutral pass) or
  *     {@code random} (a uniformly drawn wrong label);</li>
  * <li>{@code collaborative} (false): the collaborative variant;</li>
- * <li>{@code peerNormalization} (0): λ of a penalty pulling each unit's mean activity in the
- *     batch toward the layer's mean activity (Hinton's code uses 0.03);</li>
+ * <li>{@code peerNormalization} (0.03): λ of the peer normalization (0 turns it off);</li>
  * <li>{@code inference} (goodness): {@code goodness} (one pass per label, the label with the
- *     largest goodness summed over hidden layers from the second on, or the only one) or
+ *     largest goodness summed over hidden layers from the second on, or the only one; over
+ *     all layers in the collaborative variant, whose layers learn that sum together) or
  *     {@code readout} (the linear softmax on one neutral pass);</li>
  * <li>{@code evalBatchSize} (500): examples per evaluation step.</li>
  * </ul>
  * Each step reports {@code layerN.loss} for hidden layer N and {@code readout.loss}.
- * Weights start N(0, 1/fan_in), biases at zero.
+ * Hidden weights start N(0, 1/fan_in), the readout's weights and all biases at zero.
  */
 @Component(service = TrainingAlgorithm.class, property = TrainingAlgorithm.NAME_PROPERTY + "=" + ForwardForward.NAME)
 public class ForwardForward implements TrainingAlgorithm {
@@ -59,13 +69,18 @@ public class ForwardForward implements TrainingAlgorithm {
             Hyperparameter.ofInt("epochs", 1, 1, 10_000, "passes over the training data"),
             Hyperparameter.ofInt("batchSize", 100, 1, 65_536, "examples per step (a last partial batch is skipped)"),
             Hyperparameter.ofDouble("learningRate", 0.01, 1e-7, 10, "step size: constant for half the run, then linear decay"),
-            Hyperparameter.ofDouble("momentum", 0.9, 0, 0.999, "SGD momentum"),
-            Hyperparameter.ofDouble("weightCost", 0.001, 0, 1, "L2 weight cost"),
+            Hyperparameter.ofDouble("momentum", 0.9, 0, 0.999,
+                    "gradient smoothing: each step follows a moving average of the gradients with this decay"),
+            Hyperparameter.ofDouble("weightCost", 0.001, 0, 1, "L2 weight cost on the layers' weights"),
+            Hyperparameter.ofDouble("readoutLearningRate", 0.1, 1e-7, 10,
+                    "step size of the softmax readout (same schedule as the layers)"),
+            Hyperparameter.ofDouble("readoutWeightCost", 0.003, 0, 1, "L2 weight cost on the readout's weights"),
             Hyperparameter.ofDouble("threshold", 0, 0, 1e9, "goodness threshold θ per layer; 0 = the layer's units"),
             Hyperparameter.ofChoice("negatives", "hard", List.of("hard", "random"), "how wrong labels are chosen"),
             Hyperparameter.ofBoolean("collaborative", false,
                     "offset each layer's goodness by the other layers' (stop-gradient)"),
-            Hyperparameter.ofDouble("peerNormalization", 0, 0, 10, "weight of the peer normalization penalty"),
+            Hyperparameter.ofDouble("peerNormalization", 0.03, 0, 10,
+                    "strength of the pull of each unit's mean activity toward its layer's (0 = off)"),
             Hyperparameter.ofChoice("inference", "goodness", List.of("goodness", "readout"), "how test.accuracy predicts"),
             Hyperparameter.ofInt("evalBatchSize", 500, 1, 65_536, "examples per evaluation step"));
 
@@ -76,7 +91,7 @@ public class ForwardForward implements TrainingAlgorithm {
 
     @Override
     public String version() {
-        return "1.0.0";
+        return "2.0.0";
     }
 
     @Override

@@ -10,6 +10,7 @@ import dev.neurite.api.data.Dataset;
 import dev.neurite.api.data.EpochOrder;
 import dev.neurite.api.model.LayerSpec;
 import dev.neurite.api.model.StoredTensor;
+import dev.neurite.api.tensor.Autodiff;
 import dev.neurite.api.tensor.CompiledStep;
 import dev.neurite.api.tensor.Functions;
 import dev.neurite.api.tensor.Graph;
@@ -59,10 +60,14 @@ final class ForwardForwardTrainer implements Trainer {
     private final long seed;
     private final long stepsPerEpoch;
     private final double baseRate;
+    private final double readoutBaseRate;
+    /** Hinton's gradient smoothing: the step follows (1 − μ) Σ μ^k g, so the fed rate carries the (1 − μ). */
+    private final double smoothing;
     private final boolean hardNegatives;
     private final boolean readoutInference;
     private final boolean collaborative;
     private final float[] rateFeed = new float[1];
+    private final float[] readoutRateFeed = new float[1];
     private final GraphInstance instance;
     private final CompiledStep[] layerSteps;
     private final CompiledStep[] goodnessSteps;
@@ -102,6 +107,9 @@ final class ForwardForwardTrainer implements Trainer {
         this.order = new EpochOrder(train.size(), seed);
         this.stepsPerEpoch = train.size() / batch;
         this.baseRate = hp.getDouble("learningRate");
+        this.readoutBaseRate = hp.getDouble("readoutLearningRate");
+        double momentum = hp.getDouble("momentum");
+        this.smoothing = 1 - momentum;
         this.hardNegatives = hp.getString("negatives").equals("hard");
         this.readoutInference = hp.getString("inference").equals("readout");
         List<LayerSpec> layers = context.model().layers();
@@ -117,8 +125,10 @@ final class ForwardForwardTrainer implements Trainer {
         int fanIn = features;
         for (int i = 0; i <= hidden; i++) {
             int out = layers.get(i).units();
-            Tensor w = g.parameter("layer" + i + ".weight", Init.normal(0, Math.sqrt(1.0 / fanIn), baseSeed + 31L * i),
-                    out, fanIn);
+            // The readout starts at zero, as in Hinton's code: it then predicts uniformly and
+            // the first hard negatives are uniform too.
+            Init init = i < hidden ? Init.normal(0, Math.sqrt(1.0 / fanIn), baseSeed + 31L * i) : Init.zeros();
+            Tensor w = g.parameter("layer" + i + ".weight", init, out, fanIn);
             Tensor b = g.parameter("layer" + i + ".bias", Init.zeros(), out);
             params.add(new Tensor[] {w, b});
             parameterNames.add(w.name());
@@ -132,7 +142,12 @@ final class ForwardForwardTrainer implements Trainer {
         widths[0] = features;
         double totalThreshold = Arrays.stream(thresholds).sum();
         Tensor rate = g.input("learningRate");
-        Optimizer sgd = Optimizer.sgd(rate, hp.getDouble("momentum"), hp.getDouble("weightCost"));
+        Tensor readoutRate = g.input("readoutLearningRate");
+        // Weight cost on weights only, as in Hinton's code; biases are not pulled toward zero.
+        Optimizer weightSgd = Optimizer.sgd(rate, momentum, hp.getDouble("weightCost"));
+        Optimizer biasSgd = Optimizer.sgd(rate, momentum, 0);
+        Optimizer readoutWeightSgd = Optimizer.sgd(readoutRate, momentum, hp.getDouble("readoutWeightCost"));
+        Optimizer readoutBiasSgd = Optimizer.sgd(readoutRate, momentum, 0);
 
         this.inputNames = new String[hidden][];
         this.lossKeys = new String[hidden];
@@ -144,14 +159,21 @@ final class ForwardForwardTrainer implements Trainer {
         Step[] goodnessDefs = new Step[hidden];
         for (int i = 0; i < hidden; i++) {
             Tensor[] p = params.get(i);
+            // The label-overlaid input is normalized inside the first layer's step; later layers
+            // receive the normalized activities the previous step handed on.
             Tensor xp = g.input(inputNames[i][0], batch, widths[i]);
             Tensor xn = g.input(inputNames[i][1], batch, widths[i]);
-            Tensor ap = g.relu(g.add(g.matmul(xp, p[0], false, true), p[1]));
+            if (i == 0) {
+                xp = rmsNormalize(g, xp);
+                xn = rmsNormalize(g, xn);
+            }
+            Tensor zp = g.add(g.matmul(xp, p[0], false, true), p[1]);
+            Tensor ap = g.relu(zp);
             Tensor an = g.relu(g.add(g.matmul(xn, p[0], false, true), p[1]));
             Tensor gp = Functions.sumOfSquares(ap, 1);
             Tensor gn = Functions.sumOfSquares(an, 1);
-            Tensor nextPos = Functions.lengthNormalize(ap, 1, 1e-8);
-            Tensor nextNeg = Functions.lengthNormalize(an, 1, 1e-8);
+            Tensor nextPos = rmsNormalize(g, ap);
+            Tensor nextNeg = rmsNormalize(g, an);
             double theta = thresholds[i];
             Tensor gpLoss = gp;
             Tensor gnLoss = gn;
@@ -166,18 +188,29 @@ final class ForwardForwardTrainer implements Trainer {
             // softplus(θ − G_pos) + softplus(G_neg − θ), batch means.
             Tensor local = g.add(g.meanAll(Functions.softplus(g.neg(g.sub(gpLoss, theta)))),
                     g.meanAll(Functions.softplus(g.sub(gnLoss, theta))));
-            Tensor objective = local;
-            if (peer > 0) {
-                // Each unit's mean activity on positive data pulled toward the layer's mean activity.
-                Tensor unitMeans = g.mean(ap, 0, false);
-                Tensor deviation = g.sub(unitMeans, g.stopGradient(g.meanAll(unitMeans)));
-                objective = g.add(objective, g.mul(g.meanAll(g.mul(deviation, deviation)), peer));
-            }
+            // Hinton's code steps along (1 − p)·y per unit, half the exact gradient 2(1 − p)·y of
+            // the loss; the learning rates are his, so the step descends half the loss.
+            Tensor objective = g.mul(local, 0.5);
             Step.Builder builder = g.step().output("loss", local);
+            if (peer > 0) {
+                // Peer normalization as in Hinton's code: a running mean of each unit's activity on
+                // positive data; each unit's total input is pushed by λ (mean − layer mean). The
+                // push is applied to the total input, not through the ReLU, so a unit that is
+                // always off is still pulled back on: the term is linear in z with a constant
+                // coefficient, so its gradient is exactly that push.
+                Tensor running = g.state("peer/layer" + i + ".meanActivity", Init.constant(0.5), widths[i + 1]);
+                Tensor updated = g.add(g.mul(running, 0.9), g.mul(g.mean(ap, 0, false), 0.1));
+                builder.assign(running, updated);
+                Tensor excess = g.stopGradient(g.sub(updated, g.meanAll(updated)));
+                Tensor push = g.mul(g.sum(g.mul(g.mean(zp, 0, false), excess), 0), peer);
+                objective = g.add(objective, push);
+            }
             if (i < hidden - 1 && !collaborative) {
                 builder.output("pos", nextPos).output("neg", nextNeg);
             }
-            sgd.minimize(builder, objective, List.of(p[0], p[1]));
+            List<Tensor> grads = Autodiff.grad(objective, List.of(p[0], p[1]));
+            weightSgd.apply(builder, List.of(p[0]), List.of(grads.get(0)));
+            biasSgd.apply(builder, List.of(p[1]), List.of(grads.get(1)));
             layerDefs[i] = builder.build();
         }
 
@@ -190,18 +223,22 @@ final class ForwardForwardTrainer implements Trainer {
         Tensor labels = g.input("y", batch);
         Tensor readoutLoss = Functions.softmaxCrossEntropyWithLabels(readoutLogits(g, readoutX, out), labels);
         Step.Builder readoutBuilder = g.step().output("loss", readoutLoss);
-        sgd.minimize(readoutBuilder, readoutLoss, List.of(out[0], out[1]));
+        List<Tensor> readoutGrads = Autodiff.grad(readoutLoss, List.of(out[0], out[1]));
+        readoutWeightSgd.apply(readoutBuilder, List.of(out[0]), List.of(readoutGrads.get(0)));
+        readoutBiasSgd.apply(readoutBuilder, List.of(out[1]), List.of(readoutGrads.get(1)));
 
         Tensor evalInput = g.input("ex", evalBatch, features);
         Tensor evalGoodness = null;
-        Tensor in = evalInput;
+        Tensor in = rmsNormalize(g, evalInput);
         for (int i = 0; i < hidden; i++) {
             Tensor a = g.relu(g.add(g.matmul(in, params.get(i)[0], false, true), params.get(i)[1]));
-            if (i >= 1 || hidden == 1) {
+            // Plain FF leaves out the first layer, as Hinton does;
+            // the collaborative variant trains the sum over all layers, so all of them count.
+            if (i >= 1 || hidden == 1 || collaborative) {
                 Tensor gi = Functions.sumOfSquares(a, 1);
                 evalGoodness = evalGoodness == null ? gi : g.add(evalGoodness, gi);
             }
-            in = Functions.lengthNormalize(a, 1, 1e-8);
+            in = rmsNormalize(g, a);
         }
         Step evalDef = g.step().output("goodness", evalGoodness)
                 .output("logits", readoutLogits(g, readoutInput(g, evalInput, params), out)).build();
@@ -244,18 +281,23 @@ final class ForwardForwardTrainer implements Trainer {
                 + hp.getString("negatives") + (collaborative ? ", collaborative" : "") + ", one step per layer");
     }
 
-    /**
-     * The readout's input: the last hidden layer's length-normalized activity from a forward
-     * pass, scaled by √width so that its components are of order one.
-     */
+    /** The readout's input: the last hidden layer's normalized activity from a forward pass. */
     private Tensor readoutInput(Graph g, Tensor x, List<Tensor[]> params) {
-        Tensor in = x;
-        Tensor a = null;
+        Tensor in = rmsNormalize(g, x);
         for (int i = 0; i < hidden; i++) {
-            a = g.relu(g.add(g.matmul(in, params.get(i)[0], false, true), params.get(i)[1]));
-            in = Functions.lengthNormalize(a, 1, 1e-8);
+            in = rmsNormalize(g, g.relu(g.add(g.matmul(in, params.get(i)[0], false, true), params.get(i)[1])));
         }
-        return g.mul(in, Math.sqrt(a.shape().dim(1)));
+        return in;
+    }
+
+    /**
+     * Hinton's normalization: each row divided by its root mean square, so its squared length is
+     * the number of units. Dividing by the length alone would make every activity of order
+     * 1/√width, and the next layer's goodness would start far below θ = width.
+     */
+    private static Tensor rmsNormalize(Graph g, Tensor x) {
+        int width = x.shape().dim(1);
+        return g.mul(Functions.lengthNormalize(x, 1, 1e-8), Math.sqrt(width));
     }
 
     private static Tensor readoutLogits(Graph g, Tensor x, Tensor[] out) {
@@ -272,8 +314,12 @@ final class ForwardForwardTrainer implements Trainer {
 
     /** Constant learning rate for the first half of the run, then linear decay to zero. */
     double rateAt(long step) {
+        return baseRate * scheduleAt(step);
+    }
+
+    private double scheduleAt(long step) {
         double progress = Math.min(1.0, step / (double) Math.max(1, totalSteps()));
-        return progress < 0.5 ? baseRate : baseRate * 2 * (1 - progress);
+        return progress < 0.5 ? 1 : 2 * (1 - progress);
     }
 
     @Override
@@ -326,7 +372,8 @@ final class ForwardForwardTrainer implements Trainer {
                 }
             }
         }
-        rateFeed[0] = (float) rateAt(step);
+        rateFeed[0] = (float) (rateAt(step) * smoothing);
+        readoutRateFeed[0] = (float) (readoutBaseRate * scheduleAt(step) * smoothing);
         Map<String, Double> metrics = new LinkedHashMap<>();
         double total = 0;
         for (int i = 0; i < hidden; i++) {
@@ -351,7 +398,7 @@ final class ForwardForwardTrainer implements Trainer {
         }
         readoutStep.setInput("readoutIn", readoutIn);
         readoutStep.setInput("y", y);
-        readoutStep.setInput("learningRate", rateFeed);
+        readoutStep.setInput("readoutLearningRate", readoutRateFeed);
         readoutStep.run();
         double readoutLoss = readoutStep.outputScalar("loss");
         metrics.put("readout.loss", readoutLoss);

@@ -27,9 +27,9 @@ class ForwardForwardTest {
 
     private static final int LAYER = 256;
     private static final String RATE = "0.01";
-    // Measured on the Java backend for this schedule: 0.877 by goodness, 0.851 by the readout.
-    private static final double GOODNESS_BOUND = 0.82;
-    private static final double READOUT_BOUND = 0.78;
+    // Measured on the Java backend for this schedule: 0.880 by goodness, 0.924 by the readout.
+    private static final double GOODNESS_BOUND = 0.84;
+    private static final double READOUT_BOUND = 0.88;
 
     private static JavaBackend backend;
     private static DataDirectoryRegistry data;
