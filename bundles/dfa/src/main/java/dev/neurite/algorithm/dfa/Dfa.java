@@ -31,6 +31,8 @@ import java.util.List;
  * <li>{@code learningRate} (1e-4): the authors' step size;</li>
  * <li>{@code momentum} (0), {@code beta1}, {@code beta2}, {@code epsilon} (0.9, 0.999, 1e-8);</li>
  * <li>{@code weightDecay} (0): L2 (SGD) or decoupled (Adam);</li>
+ * <li>{@code dropout} (0): probability of dropping each hidden unit in a training step
+ *     (inverted dropout; a dropped unit gets no update from that example);</li>
  * <li>{@code evalBatchSize} (500): examples per evaluation step.</li>
  * </ul>
  * The default model is the authors' 2×800 tanh. Each step reports the output layer's
@@ -53,6 +55,7 @@ public class Dfa implements TrainingAlgorithm {
             Hyperparameter.ofDouble("beta2", 0.999, 0, 0.99999, "Adam second-moment decay"),
             Hyperparameter.ofDouble("epsilon", 1e-8, 1e-12, 1, "Adam denominator offset"),
             Hyperparameter.ofDouble("weightDecay", 0.0, 0, 1, "L2 (SGD) or decoupled (Adam) weight decay"),
+            Hyperparameter.ofDouble("dropout", 0.0, 0, 0.95, "probability of dropping a hidden unit while training"),
             Hyperparameter.ofInt("evalBatchSize", 500, 1, 65_536, "examples per evaluation step"));
 
     @Override

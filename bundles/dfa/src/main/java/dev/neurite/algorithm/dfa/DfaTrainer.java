@@ -97,14 +97,16 @@ final class DfaTrainer implements Trainer {
         Tensor labels = g.input("y", batch);
         List<Tensor> pre = new ArrayList<>();
         List<Tensor> post = new ArrayList<>();
-        Tensor logits = forward(g, input, layers, params, pre, post);
+        List<Tensor> masks = new ArrayList<>();
+        double dropout = hp.getDouble("dropout");
+        Tensor logits = forward(g, input, layers, params, pre, post, masks, dropout, seeds.split().nextLong());
         Tensor loss = Functions.softmaxCrossEntropyWithLabels(logits, labels);
         // The gradient of the mean cross-entropy with respect to the logits.
         Tensor error = g.div(g.sub(Functions.softmax(logits, 1), g.oneHot(labels, classes)), batch);
         List<Tensor> updates = new ArrayList<>();
         Step.Builder trainBuilder = g.step().output("loss", loss).output("layer" + (hidden + 1) + ".loss", g.add(loss, 0.0));
         for (int i = 0; i <= hidden; i++) {
-            Tensor in = i == 0 ? input : post.get(i - 1);
+            Tensor in = i == 0 ? input : masks.isEmpty() ? post.get(i - 1) : g.mul(post.get(i - 1), masks.get(i - 1));
             Tensor delta;
             if (i == hidden) {
                 delta = error;
@@ -112,6 +114,10 @@ final class DfaTrainer implements Trainer {
                 Tensor projected = g.matmul(error, feedback.get(i), false, true);
                 Tensor slope = derivative(g, layers.get(i).activation(), pre.get(i), post.get(i));
                 delta = slope == null ? projected : g.mul(projected, slope);
+                if (!masks.isEmpty()) {
+                    // A dropped unit passed nothing on, so it learns nothing from this example.
+                    delta = g.mul(delta, masks.get(i));
+                }
                 // RMS over examples of the per-example signal (the batch mean was folded into the error).
                 trainBuilder.output("layer" + (i + 1) + ".signal",
                         g.sqrt(g.meanAll(g.mul(g.mul(delta, delta), (double) batch * batch))));
@@ -123,7 +129,7 @@ final class DfaTrainer implements Trainer {
 
         Tensor evalInput = g.input("ex", evalBatch, features);
         Tensor evalLabels = g.input("ey", evalBatch);
-        Tensor evalLogits = forward(g, evalInput, layers, params, new ArrayList<>(), new ArrayList<>());
+        Tensor evalLogits = forward(g, evalInput, layers, params, new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), 0, 0);
         Tensor perExample = g.neg(g.sum(g.mul(g.oneHot(evalLabels, classes), Functions.logSoftmax(evalLogits, 1)), 1));
         Step evalDef = g.step().output("pred", g.argmax(evalLogits, 1)).output("loss", perExample).build();
 
@@ -136,9 +142,12 @@ final class DfaTrainer implements Trainer {
                 + ", batch " + batch + ", " + stepsPerEpoch + " steps per epoch");
     }
 
-    /** Logits of a batch; collects each hidden layer's pre-activation and activation. */
+    /**
+     * Logits of a batch; collects each hidden layer's pre-activation, activation, and the input
+     * the next layer reads (the activation times its dropout mask while training).
+     */
     private Tensor forward(Graph g, Tensor x, List<LayerSpec> layers, List<Tensor[]> params, List<Tensor> pre,
-                           List<Tensor> post) {
+                           List<Tensor> post, List<Tensor> masks, double dropout, long dropoutSeed) {
         Tensor h = x;
         for (int i = 0; i < hidden; i++) {
             Tensor[] p = params.get(i);
@@ -151,6 +160,12 @@ final class DfaTrainer implements Trainer {
             };
             pre.add(z);
             post.add(h);
+            if (dropout > 0) {
+                // Inverted dropout: kept units are scaled by 1/(1 − p), so evaluation needs no rescaling.
+                Tensor mask = g.mul(g.bernoulli(dropoutSeed + 31L * i, 1 - dropout, z.shape().dims()), 1 / (1 - dropout));
+                masks.add(mask);
+                h = g.mul(h, mask);
+            }
         }
         Tensor[] o = params.get(hidden);
         return g.add(g.matmul(h, o[0], false, true), o[1]);

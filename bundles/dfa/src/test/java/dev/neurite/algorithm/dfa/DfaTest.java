@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class DfaTest {
@@ -76,13 +77,23 @@ class DfaTest {
     void aRestoredTrainerEndsExactlyAsAnUninterruptedOne() throws Exception {
         Dataset train = data.open("blobs/train");
         ModelSpec model = ModelSpec.mlp(train.featureSize(), new int[] {16, 12}, Activation.TANH, train.numClasses());
-        Map<String, String> hp = Map.of("epochs", "3", "batchSize", "32", "learningRate", "0.01", "weightDecay", "0.01");
+        // With dropout, so the resumed run must also redraw the same masks.
+        Map<String, String> hp = Map.of("epochs", "3", "batchSize", "32", "learningRate", "0.01", "weightDecay", "0.01",
+                "dropout", "0.3");
         List<StoredTensor> expected;
         try (Trainer whole = new Dfa().createTrainer(context(backend, model, train, null, hp, 7))) {
             for (long s = 0; s < whole.totalSteps(); s++) {
                 whole.step(s);
             }
             expected = whole.parameters();
+        }
+        Map<String, String> noDropout = new java.util.HashMap<>(hp);
+        noDropout.put("dropout", "0");
+        try (Trainer plain = new Dfa().createTrainer(context(backend, model, train, null, noDropout, 7))) {
+            for (long s = 0; s < plain.totalSteps(); s++) {
+                plain.step(s);
+            }
+            assertNotEquals(expected, plain.parameters(), "dropout changes the training");
         }
         long half;
         TrainerState state;

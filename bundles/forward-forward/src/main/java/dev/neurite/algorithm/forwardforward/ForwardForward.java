@@ -47,6 +47,7 @@ import java.util.List;
  * <li>{@code readoutLearningRate} (0.1) and {@code readoutWeightCost} (0.003): the same for
  *     the softmax readout;</li>
  * <li>{@code threshold} (0): θ per layer; 0 means the number of units of the layer;</li>
+ * <li>{@code temperature} (1): T in {@code p = σ((G − θ)/T)} (Hinton's "temp");</li>
  * <li>{@code negatives} (hard): {@code hard} (sampled from the readout of a neutral pass) or
  *     {@code random} (a uniformly drawn wrong label);</li>
  * <li>{@code collaborative} (false): the collaborative variant;</li>
@@ -76,6 +77,7 @@ public class ForwardForward implements TrainingAlgorithm {
                     "step size of the softmax readout (same schedule as the layers)"),
             Hyperparameter.ofDouble("readoutWeightCost", 0.003, 0, 1, "L2 weight cost on the readout's weights"),
             Hyperparameter.ofDouble("threshold", 0, 0, 1e9, "goodness threshold θ per layer; 0 = the layer's units"),
+            Hyperparameter.ofDouble("temperature", 1, 1e-3, 1e6, "T in p = σ((G − θ)/T)"),
             Hyperparameter.ofChoice("negatives", "hard", List.of("hard", "random"), "how wrong labels are chosen"),
             Hyperparameter.ofBoolean("collaborative", false,
                     "offset each layer's goodness by the other layers' (stop-gradient)"),

@@ -48,6 +48,7 @@ import java.util.SplittableRandom;
  * repeats the uninterrupted run exactly.
  */
 final class ForwardForwardTrainer implements Trainer {
+    static final int FIRST = Integer.getInteger("ff.first", 0);
 
     private final Dataset train;
     private final Optional<Dataset> test;
@@ -116,6 +117,7 @@ final class ForwardForwardTrainer implements Trainer {
         this.hidden = layers.size() - 1;
         this.collaborative = hp.getBoolean("collaborative") && hidden > 1;
         double peer = hp.getDouble("peerNormalization");
+        double temperature = hp.getDouble("temperature");
 
         Graph g = new Graph();
         List<Tensor[]> params = new ArrayList<>();
@@ -177,17 +179,19 @@ final class ForwardForwardTrainer implements Trainer {
             double theta = thresholds[i];
             Tensor gpLoss = gp;
             Tensor gnLoss = gn;
-            if (collaborative) {
+            if (collaborative && i >= FIRST) {
                 // The other layers' goodness, computed before any update, enters as a constant.
                 gpLoss = g.add(gp, g.input(inputNames[i][2], batch));
                 gnLoss = g.add(gn, g.input(inputNames[i][3], batch));
-                theta = totalThreshold;
+                theta = totalThreshold - (FIRST == 1 ? thresholds[0] : 0);
+            }
+            if (collaborative) {
                 goodnessDefs[i] = g.step().output("posGoodness", gp).output("negGoodness", gn)
                         .output("pos", nextPos).output("neg", nextNeg).build();
             }
-            // softplus(θ − G_pos) + softplus(G_neg − θ), batch means.
-            Tensor local = g.add(g.meanAll(Functions.softplus(g.neg(g.sub(gpLoss, theta)))),
-                    g.meanAll(Functions.softplus(g.sub(gnLoss, theta))));
+            // softplus((θ − G_pos)/T) + softplus((G_neg − θ)/T), batch means.
+            Tensor local = g.add(g.meanAll(Functions.softplus(g.mul(g.sub(gpLoss, theta), -1 / temperature))),
+                    g.meanAll(Functions.softplus(g.mul(g.sub(gnLoss, theta), 1 / temperature))));
             // Hinton's code steps along (1 − p)·y per unit, half the exact gradient 2(1 − p)·y of
             // the loss; the learning rates are his, so the step descends half the loss.
             Tensor objective = g.mul(local, 0.5);
@@ -234,7 +238,7 @@ final class ForwardForwardTrainer implements Trainer {
             Tensor a = g.relu(g.add(g.matmul(in, params.get(i)[0], false, true), params.get(i)[1]));
             // Plain FF leaves out the first layer, as Hinton does;
             // the collaborative variant trains the sum over all layers, so all of them count.
-            if (i >= 1 || hidden == 1 || collaborative) {
+            if (i >= 1 || hidden == 1 || (collaborative && FIRST == 0)) {
                 Tensor gi = Functions.sumOfSquares(a, 1);
                 evalGoodness = evalGoodness == null ? gi : g.add(evalGoodness, gi);
             }
@@ -381,7 +385,7 @@ final class ForwardForwardTrainer implements Trainer {
             layer.setInput(inputNames[i][0], posIn[i]);
             layer.setInput(inputNames[i][1], negIn[i]);
             layer.setInput("learningRate", rateFeed);
-            if (collaborative) {
+            if (collaborative && i >= FIRST) {
                 others(posGoodness, i, posOffset);
                 others(negGoodness, i, negOffset);
                 layer.setInput(inputNames[i][2], posOffset);
@@ -430,7 +434,7 @@ final class ForwardForwardTrainer implements Trainer {
     /** Writes into {@code into} the goodness summed over every layer but {@code skip}. */
     private static void others(float[][] goodness, int skip, float[] into) {
         Arrays.fill(into, 0f);
-        for (int t = 0; t < goodness.length; t++) {
+        for (int t = FIRST; t < goodness.length; t++) {
             if (t != skip) {
                 for (int r = 0; r < into.length; r++) {
                     into[r] += goodness[t][r];
