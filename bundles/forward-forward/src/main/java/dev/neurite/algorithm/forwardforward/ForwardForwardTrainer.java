@@ -48,7 +48,6 @@ import java.util.SplittableRandom;
  * repeats the uninterrupted run exactly.
  */
 final class ForwardForwardTrainer implements Trainer {
-    static final int FIRST = Integer.getInteger("ff.first", 0);
 
     private final Dataset train;
     private final Optional<Dataset> test;
@@ -67,6 +66,8 @@ final class ForwardForwardTrainer implements Trainer {
     private final boolean hardNegatives;
     private final boolean readoutInference;
     private final boolean collaborative;
+    /** Index of the first hidden layer in the collaborative sum; earlier layers train alone. */
+    private final int firstCollaborator;
     private final float[] rateFeed = new float[1];
     private final float[] readoutRateFeed = new float[1];
     private final GraphInstance instance;
@@ -116,6 +117,7 @@ final class ForwardForwardTrainer implements Trainer {
         List<LayerSpec> layers = context.model().layers();
         this.hidden = layers.size() - 1;
         this.collaborative = hp.getBoolean("collaborative") && hidden > 1;
+        this.firstCollaborator = Math.min(hp.getInt("collaborateFrom"), hidden) - 1;
         double peer = hp.getDouble("peerNormalization");
         double temperature = hp.getDouble("temperature");
 
@@ -142,7 +144,6 @@ final class ForwardForwardTrainer implements Trainer {
             fanIn = out;
         }
         widths[0] = features;
-        double totalThreshold = Arrays.stream(thresholds).sum();
         Tensor rate = g.input("learningRate");
         Tensor readoutRate = g.input("readoutLearningRate");
         // Weight cost on weights only, as in Hinton's code; biases are not pulled toward zero.
@@ -179,11 +180,12 @@ final class ForwardForwardTrainer implements Trainer {
             double theta = thresholds[i];
             Tensor gpLoss = gp;
             Tensor gnLoss = gn;
-            if (collaborative && i >= FIRST) {
-                // The other layers' goodness, computed before any update, enters as a constant.
+            if (collaborative && i >= firstCollaborator) {
+                // The other collaborating layers' goodness, computed before any update, enters as
+                // a constant; the threshold is the sum of theirs and this layer's.
                 gpLoss = g.add(gp, g.input(inputNames[i][2], batch));
                 gnLoss = g.add(gn, g.input(inputNames[i][3], batch));
-                theta = totalThreshold - (FIRST == 1 ? thresholds[0] : 0);
+                theta = Arrays.stream(thresholds, firstCollaborator, hidden).sum();
             }
             if (collaborative) {
                 goodnessDefs[i] = g.step().output("posGoodness", gp).output("negGoodness", gn)
@@ -238,7 +240,7 @@ final class ForwardForwardTrainer implements Trainer {
             Tensor a = g.relu(g.add(g.matmul(in, params.get(i)[0], false, true), params.get(i)[1]));
             // Plain FF leaves out the first layer, as Hinton does;
             // the collaborative variant trains the sum over all layers, so all of them count.
-            if (i >= 1 || hidden == 1 || (collaborative && FIRST == 0)) {
+            if (i >= 1 || hidden == 1 || (collaborative && firstCollaborator == 0)) {
                 Tensor gi = Functions.sumOfSquares(a, 1);
                 evalGoodness = evalGoodness == null ? gi : g.add(evalGoodness, gi);
             }
@@ -385,7 +387,7 @@ final class ForwardForwardTrainer implements Trainer {
             layer.setInput(inputNames[i][0], posIn[i]);
             layer.setInput(inputNames[i][1], negIn[i]);
             layer.setInput("learningRate", rateFeed);
-            if (collaborative && i >= FIRST) {
+            if (collaborative && i >= firstCollaborator) {
                 others(posGoodness, i, posOffset);
                 others(negGoodness, i, negOffset);
                 layer.setInput(inputNames[i][2], posOffset);
@@ -431,10 +433,10 @@ final class ForwardForwardTrainer implements Trainer {
         return truth == classes - 1 ? classes - 2 : classes - 1;
     }
 
-    /** Writes into {@code into} the goodness summed over every layer but {@code skip}. */
-    private static void others(float[][] goodness, int skip, float[] into) {
+    /** Writes into {@code into} the goodness summed over every collaborating layer but {@code skip}. */
+    private void others(float[][] goodness, int skip, float[] into) {
         Arrays.fill(into, 0f);
-        for (int t = FIRST; t < goodness.length; t++) {
+        for (int t = firstCollaborator; t < goodness.length; t++) {
             if (t != skip) {
                 for (int r = 0; r < into.length; r++) {
                     into[r] += goodness[t][r];
