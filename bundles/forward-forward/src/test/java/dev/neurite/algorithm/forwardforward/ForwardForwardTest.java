@@ -170,4 +170,38 @@ class ForwardForwardTest {
         assertEquals(4 * perLayer, bytes[2] - bytes[1], "4 -> 8 layers: " + all);
         assertTrue(bytes[1] - bytes[0] <= 2 * perLayer + 4096, "2 -> 4 layers: " + all);
     }
+
+    @Test
+    void peerNormalizationPullsAUnitThatIsAlwaysOffBackOn() throws Exception {
+        Dataset train = data.open("blobs/train");
+        ModelSpec model = ModelSpec.mlp(train.featureSize(), new int[] {16, 16}, Activation.RELU, train.numClasses());
+        float[] biasAfter = new float[2];
+        String[] peer = {"0", "0.03"};
+        for (int run = 0; run < 2; run++) {
+            Map<String, String> hp = Map.of("epochs", "1", "batchSize", "32", "peerNormalization", peer[run]);
+            try (Trainer trainer = new ForwardForward().createTrainer(context(backend, model, train, null, hp, 3))) {
+                // Unit 0 of the first layer gets a bias so negative that no input turns it on.
+                TrainerState state = trainer.snapshot(0);
+                List<StoredTensor> tensors = new java.util.ArrayList<>();
+                for (StoredTensor t : state.tensors()) {
+                    if (t.name().equals("layer0.bias")) {
+                        float[] bias = t.toFloats();
+                        bias[0] = -100f;
+                        t = StoredTensor.ofFloats(t.name(), t.shape(), bias);
+                    }
+                    tensors.add(t);
+                }
+                trainer.restore(new TrainerState(0, tensors, state.attributes()));
+                for (long s = 0; s < 20; s++) {
+                    trainer.step(s);
+                }
+                biasAfter[run] = trainer.parameters().stream().filter(t -> t.name().equals("layer0.bias"))
+                        .findFirst().orElseThrow().toFloats()[0];
+            }
+        }
+        // Without it the dead unit has no gradient at all; with it the unit's total input is
+        // pushed up toward the layer's mean activity.
+        assertEquals(-100f, biasAfter[0], "a dead unit does not learn without peer normalization");
+        assertTrue(biasAfter[1] > -100f + 1e-4, "peer normalization raises the dead unit's bias: " + biasAfter[1]);
+    }
 }
