@@ -1,6 +1,6 @@
 /** Learning-rule plugins: a {@link dev.neurite.api.algorithm.TrainingAlgorithm} service per rule. */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package dev.neurite.api.algorithm;
 
 import org.osgi.annotation.bundle.Export;

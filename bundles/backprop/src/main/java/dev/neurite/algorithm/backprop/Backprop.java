@@ -1,6 +1,7 @@
 package dev.neurite.algorithm.backprop;
 
 import dev.neurite.api.algorithm.Hyperparameter;
+import dev.neurite.api.algorithm.LearningRateSchedule;
 import dev.neurite.api.algorithm.Trainer;
 import dev.neurite.api.algorithm.TrainingAlgorithm;
 import dev.neurite.api.algorithm.TrainingContext;
@@ -33,7 +34,8 @@ import java.util.List;
  *     Xavier otherwise; biases start at zero;</li>
  * <li>{@code evalBatchSize} (500): examples per evaluation step;</li>
  * <li>{@code schedule} (constant): the learning rate over the run: {@code constant},
- *     {@code linear} decay to zero at the last step, or {@code cosine} decay to zero.</li>
+ *     {@code linear} decay to zero at the last step, {@code cosine} decay to zero, or
+ *     {@code constant-then-linear} (constant for half the run, then linear to zero).</li>
  * </ul>
  * Weights are stored as {@code layerN.weight [out, in]} and {@code layerN.bias [out]}.
  */
@@ -54,8 +56,8 @@ public class Backprop implements TrainingAlgorithm {
             Hyperparameter.ofDouble("weightDecay", 0.0, 0, 1, "L2 (SGD) or decoupled (Adam) weight decay"),
             Hyperparameter.ofChoice("init", "auto", List.of("auto", "he", "xavier"), "weight initialization"),
             Hyperparameter.ofInt("evalBatchSize", 500, 1, 65_536, "examples per evaluation step"),
-            Hyperparameter.ofChoice("schedule", "constant", List.of("constant", "linear", "cosine"),
-                    "learning rate over the run: constant, or linear or cosine decay to zero"));
+            Hyperparameter.ofChoice("schedule", "constant", LearningRateSchedule.ids(),
+                    "learning rate over the run: constant, linear or cosine decay to zero, or constant then linear"));
 
     @Override
     public String name() {

@@ -2,6 +2,7 @@ package dev.neurite.algorithm.backprop;
 
 import dev.neurite.api.algorithm.GraphTraining;
 import dev.neurite.api.algorithm.Hyperparameters;
+import dev.neurite.api.algorithm.LearningRateSchedule;
 import dev.neurite.api.algorithm.StepResult;
 import dev.neurite.api.algorithm.Trainer;
 import dev.neurite.api.algorithm.TrainerState;
@@ -45,7 +46,7 @@ final class BackpropTrainer implements Trainer {
     private final long seed;
     private final long stepsPerEpoch;
     private final double baseRate;
-    private final String schedule;
+    private final LearningRateSchedule schedule;
     private final float[] rateFeed = new float[1];
     private final GraphInstance instance;
     private final CompiledStep trainStep;
@@ -96,8 +97,8 @@ final class BackpropTrainer implements Trainer {
         Tensor loss = Functions.softmaxCrossEntropyWithLabels(logits(g, input, layers, params), labels);
         Step.Builder trainBuilder = g.step().output("loss", loss);
         this.baseRate = hp.getDouble("learningRate");
-        this.schedule = hp.getString("schedule");
-        Tensor rate = schedule.equals("constant") ? null : g.input("learningRate");
+        this.schedule = LearningRateSchedule.of(hp.getString("schedule"));
+        Tensor rate = schedule == LearningRateSchedule.CONSTANT ? null : g.input("learningRate");
         optimizer(hp, rate).minimize(trainBuilder, loss, g.parameters());
 
         Tensor evalInput = g.input("ex", evalBatch, features);
@@ -146,12 +147,7 @@ final class BackpropTrainer implements Trainer {
 
     /** The learning rate of step {@code step} under the schedule. */
     double rateAt(long step) {
-        double progress = Math.min(1.0, step / (double) Math.max(1, totalSteps()));
-        return switch (schedule) {
-            case "linear" -> baseRate * (1 - progress);
-            case "cosine" -> baseRate * 0.5 * (1 + Math.cos(Math.PI * progress));
-            default -> baseRate;
-        };
+        return baseRate * schedule.factor(step, totalSteps());
     }
 
     @Override
@@ -175,7 +171,7 @@ final class BackpropTrainer implements Trainer {
         }
         trainStep.setInput("x", x);
         trainStep.setInput("y", y);
-        if (!schedule.equals("constant")) {
+        if (schedule != LearningRateSchedule.CONSTANT) {
             rateFeed[0] = (float) rateAt(step);
             trainStep.setInput("learningRate", rateFeed);
         }

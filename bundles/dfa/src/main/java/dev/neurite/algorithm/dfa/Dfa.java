@@ -1,6 +1,7 @@
 package dev.neurite.algorithm.dfa;
 
 import dev.neurite.api.algorithm.Hyperparameter;
+import dev.neurite.api.algorithm.LearningRateSchedule;
 import dev.neurite.api.algorithm.Trainer;
 import dev.neurite.api.algorithm.TrainingAlgorithm;
 import dev.neurite.api.algorithm.TrainingContext;
@@ -31,6 +32,7 @@ import java.util.List;
  * <li>{@code learningRate} (1e-4): the authors' step size;</li>
  * <li>{@code momentum} (0), {@code beta1}, {@code beta2}, {@code epsilon} (0.9, 0.999, 1e-8);</li>
  * <li>{@code weightDecay} (0): L2 (SGD) or decoupled (Adam);</li>
+ * <li>{@code schedule} (constant): the learning rate over the run, as in {@code backprop};</li>
  * <li>{@code dropout} (0): probability of dropping each hidden unit in a training step
  *     (inverted dropout; a dropped unit gets no update from that example);</li>
  * <li>{@code evalBatchSize} (500): examples per evaluation step.</li>
@@ -55,6 +57,8 @@ public class Dfa implements TrainingAlgorithm {
             Hyperparameter.ofDouble("beta2", 0.999, 0, 0.99999, "Adam second-moment decay"),
             Hyperparameter.ofDouble("epsilon", 1e-8, 1e-12, 1, "Adam denominator offset"),
             Hyperparameter.ofDouble("weightDecay", 0.0, 0, 1, "L2 (SGD) or decoupled (Adam) weight decay"),
+            Hyperparameter.ofChoice("schedule", "constant", LearningRateSchedule.ids(),
+                    "learning rate over the run: constant, linear or cosine decay to zero, or constant then linear"),
             Hyperparameter.ofDouble("dropout", 0.0, 0, 0.95, "probability of dropping a hidden unit while training"),
             Hyperparameter.ofInt("evalBatchSize", 500, 1, 65_536, "examples per evaluation step"));
 

@@ -2,6 +2,7 @@ package dev.neurite.algorithm.dfa;
 
 import dev.neurite.api.algorithm.GraphTraining;
 import dev.neurite.api.algorithm.Hyperparameters;
+import dev.neurite.api.algorithm.LearningRateSchedule;
 import dev.neurite.api.algorithm.StepResult;
 import dev.neurite.api.algorithm.Trainer;
 import dev.neurite.api.algorithm.TrainerState;
@@ -37,6 +38,9 @@ import java.util.SplittableRandom;
 final class DfaTrainer implements Trainer {
 
 
+    private final double baseRate;
+    private final LearningRateSchedule schedule;
+    private final float[] rateFeed = new float[1];
     private final Dataset train;
     private final Optional<Dataset> test;
     private final int features;
@@ -125,7 +129,10 @@ final class DfaTrainer implements Trainer {
             updates.add(g.matmul(delta, in, true, false));
             updates.add(g.sum(delta, 0));
         }
-        optimizer(hp).apply(trainBuilder, g.parameters(), updates);
+        this.baseRate = hp.getDouble("learningRate");
+        this.schedule = LearningRateSchedule.of(hp.getString("schedule"));
+        Tensor rate = schedule == LearningRateSchedule.CONSTANT ? null : g.input("learningRate");
+        optimizer(hp, rate).apply(trainBuilder, g.parameters(), updates);
 
         Tensor evalInput = g.input("ex", evalBatch, features);
         Tensor evalLabels = g.input("ey", evalBatch);
@@ -181,13 +188,21 @@ final class DfaTrainer implements Trainer {
         };
     }
 
-    private static Optimizer optimizer(Hyperparameters hp) {
+    private static Optimizer optimizer(Hyperparameters hp, Tensor rateInput) {
         double rate = hp.getDouble("learningRate");
         double decay = hp.getDouble("weightDecay");
         if (hp.getString("optimizer").equals("adam")) {
-            return Optimizer.adam(rate, hp.getDouble("beta1"), hp.getDouble("beta2"), hp.getDouble("epsilon"), decay);
+            return rateInput == null
+                    ? Optimizer.adam(rate, hp.getDouble("beta1"), hp.getDouble("beta2"), hp.getDouble("epsilon"), decay)
+                    : Optimizer.adam(rateInput, hp.getDouble("beta1"), hp.getDouble("beta2"), hp.getDouble("epsilon"), decay);
         }
-        return Optimizer.sgd(rate, hp.getDouble("momentum"), decay);
+        return rateInput == null ? Optimizer.sgd(rate, hp.getDouble("momentum"), decay)
+                : Optimizer.sgd(rateInput, hp.getDouble("momentum"), decay);
+    }
+
+    /** The learning rate of step {@code step} under the schedule. */
+    double rateAt(long step) {
+        return baseRate * schedule.factor(step, totalSteps());
     }
 
     @Override
@@ -211,6 +226,10 @@ final class DfaTrainer implements Trainer {
         }
         trainStep.setInput("x", x);
         trainStep.setInput("y", y);
+        if (schedule != LearningRateSchedule.CONSTANT) {
+            rateFeed[0] = (float) rateAt(step);
+            trainStep.setInput("learningRate", rateFeed);
+        }
         trainStep.run();
         Map<String, Double> metrics = new LinkedHashMap<>();
         for (int i = 1; i <= hidden; i++) {

@@ -115,4 +115,32 @@ class DfaTest {
             assertEquals(expected, resumed.parameters(), "resumed run must equal the uninterrupted one bit for bit");
         }
     }
+
+    @Test
+    void aScheduleFeedsTheDecayedRate() throws Exception {
+        Dataset train = data.open("blobs/train");
+        ModelSpec model = ModelSpec.mlp(train.featureSize(), new int[] {8}, Activation.TANH, train.numClasses());
+        Map<String, String> hp = Map.of("epochs", "2", "batchSize", "32", "learningRate", "0.01", "schedule", "cosine");
+        List<StoredTensor> decayed;
+        List<StoredTensor> constant;
+        try (Trainer trainer = new Dfa().createTrainer(context(backend, model, train, null, hp, 3))) {
+            DfaTrainer t = (DfaTrainer) trainer;
+            assertEquals(0.01, t.rateAt(0), 1e-12);
+            assertEquals(0.005, t.rateAt(trainer.totalSteps() / 2), 1e-4);
+            assertEquals(0.0, t.rateAt(trainer.totalSteps()), 1e-12);
+            for (long s = 0; s < trainer.totalSteps(); s++) {
+                trainer.step(s);
+            }
+            decayed = trainer.parameters();
+        }
+        Map<String, String> flat = new java.util.HashMap<>(hp);
+        flat.put("schedule", "constant");
+        try (Trainer trainer = new Dfa().createTrainer(context(backend, model, train, null, flat, 3))) {
+            for (long s = 0; s < trainer.totalSteps(); s++) {
+                trainer.step(s);
+            }
+            constant = trainer.parameters();
+        }
+        assertNotEquals(constant, decayed, "the schedule reaches the optimizer");
+    }
 }

@@ -2,6 +2,7 @@ package dev.neurite.algorithm.forwardforward;
 
 import dev.neurite.api.algorithm.GraphTraining;
 import dev.neurite.api.algorithm.Hyperparameters;
+import dev.neurite.api.algorithm.LearningRateSchedule;
 import dev.neurite.api.algorithm.StepResult;
 import dev.neurite.api.algorithm.Trainer;
 import dev.neurite.api.algorithm.TrainerState;
@@ -324,8 +325,7 @@ final class ForwardForwardTrainer implements Trainer {
     }
 
     private double scheduleAt(long step) {
-        double progress = Math.min(1.0, step / (double) Math.max(1, totalSteps()));
-        return progress < 0.5 ? 1 : 2 * (1 - progress);
+        return LearningRateSchedule.CONSTANT_THEN_LINEAR.factor(step, totalSteps());
     }
 
     @Override
