@@ -204,4 +204,25 @@ class ForwardForwardTest {
         assertEquals(-100f, biasAfter[0], "a dead unit does not learn without peer normalization");
         assertTrue(biasAfter[1] > -100f + 1e-4, "peer normalization raises the dead unit's bias: " + biasAfter[1]);
     }
+
+    @Test
+    void collaboratingLayersShareOneLossAndEarlierLayersKeepTheirOwn() throws Exception {
+        Dataset train = data.open("blobs/train");
+        ModelSpec model = ModelSpec.mlp(train.featureSize(), new int[] {16, 16, 16}, Activation.RELU, train.numClasses());
+        for (String from : List.of("1", "2")) {
+            Map<String, String> hp = Map.of("epochs", "1", "batchSize", "32", "collaborative", "true",
+                    "collaborateFrom", from);
+            try (Trainer trainer = new ForwardForward().createTrainer(context(backend, model, train, null, hp, 5))) {
+                Map<String, Double> m = trainer.step(0).metrics();
+                // Every collaborating layer's loss is that of the summed goodness against the summed thresholds.
+                assertEquals(m.get("layer2.loss"), m.get("layer3.loss"), 1e-4, "from " + from + ": " + m);
+                if (from.equals("1")) {
+                    assertEquals(m.get("layer1.loss"), m.get("layer2.loss"), 1e-4, "all layers collaborate: " + m);
+                } else {
+                    assertTrue(Math.abs(m.get("layer1.loss") - m.get("layer2.loss")) > 1e-3,
+                            "the first layer trains alone: " + m);
+                }
+            }
+        }
+    }
 }
