@@ -4,6 +4,8 @@ import dev.neurite.api.data.Dataset;
 import dev.neurite.api.model.StoredTensor;
 import dev.neurite.api.tensor.CompiledStep;
 import dev.neurite.api.tensor.GraphInstance;
+import dev.neurite.api.tensor.Optimizer;
+import dev.neurite.api.tensor.Tensor;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,6 +24,26 @@ public final class GraphTraining {
     public static final String RUNS = "trainStepRuns";
 
     private GraphTraining() {
+    }
+
+    /**
+     * The optimizer the usual hyperparameters name: {@code optimizer} ({@code sgd} or
+     * {@code adam}), {@code learningRate}, {@code weightDecay}, and {@code momentum} or
+     * {@code beta1}, {@code beta2}, {@code epsilon}. The rate is {@code learningRate} throughout,
+     * or, when {@code fedRate} is given, that scalar tensor (fed each step by a schedule).
+     */
+    public static Optimizer optimizer(Hyperparameters hp, Tensor fedRate) {
+        double rate = hp.getDouble("learningRate");
+        double decay = hp.getDouble("weightDecay");
+        if (hp.getString("optimizer").equals("adam")) {
+            double beta1 = hp.getDouble("beta1");
+            double beta2 = hp.getDouble("beta2");
+            double epsilon = hp.getDouble("epsilon");
+            return fedRate == null ? Optimizer.adam(rate, beta1, beta2, epsilon, decay)
+                    : Optimizer.adam(fedRate, beta1, beta2, epsilon, decay);
+        }
+        double momentum = hp.getDouble("momentum");
+        return fedRate == null ? Optimizer.sgd(rate, momentum, decay) : Optimizer.sgd(fedRate, momentum, decay);
     }
 
     /** Every variable of {@code instance} (parameters and optimizer state) and the train step's run count. */

@@ -16,7 +16,6 @@ import dev.neurite.api.tensor.CompiledStep;
 import dev.neurite.api.tensor.Functions;
 import dev.neurite.api.tensor.Graph;
 import dev.neurite.api.tensor.Init;
-import dev.neurite.api.tensor.Optimizer;
 import dev.neurite.api.tensor.GraphInstance;
 import dev.neurite.api.tensor.Step;
 import dev.neurite.api.tensor.Tensor;
@@ -99,7 +98,7 @@ final class BackpropTrainer implements Trainer {
         this.baseRate = hp.getDouble("learningRate");
         this.schedule = LearningRateSchedule.of(hp.getString("schedule"));
         Tensor rate = schedule == LearningRateSchedule.CONSTANT ? null : g.input("learningRate");
-        optimizer(hp, rate).minimize(trainBuilder, loss, g.parameters());
+        GraphTraining.optimizer(hp, rate).minimize(trainBuilder, loss, g.parameters());
 
         Tensor evalInput = g.input("ex", evalBatch, features);
         Tensor evalLabels = g.input("ey", evalBatch);
@@ -130,19 +129,6 @@ final class BackpropTrainer implements Trainer {
             };
         }
         return h;
-    }
-
-    /** The optimizer, with a constant learning rate or, when {@code rate} is given, one fed each step. */
-    private static Optimizer optimizer(Hyperparameters hp, Tensor rate) {
-        double constant = hp.getDouble("learningRate");
-        double decay = hp.getDouble("weightDecay");
-        if (hp.getString("optimizer").equals("adam")) {
-            return rate == null
-                    ? Optimizer.adam(constant, hp.getDouble("beta1"), hp.getDouble("beta2"), hp.getDouble("epsilon"), decay)
-                    : Optimizer.adam(rate, hp.getDouble("beta1"), hp.getDouble("beta2"), hp.getDouble("epsilon"), decay);
-        }
-        return rate == null ? Optimizer.sgd(constant, hp.getDouble("momentum"), decay)
-                : Optimizer.sgd(rate, hp.getDouble("momentum"), decay);
     }
 
     /** The learning rate of step {@code step} under the schedule. */

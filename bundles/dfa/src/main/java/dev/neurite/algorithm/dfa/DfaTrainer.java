@@ -17,7 +17,6 @@ import dev.neurite.api.tensor.Functions;
 import dev.neurite.api.tensor.Graph;
 import dev.neurite.api.tensor.GraphInstance;
 import dev.neurite.api.tensor.Init;
-import dev.neurite.api.tensor.Optimizer;
 import dev.neurite.api.tensor.Step;
 import dev.neurite.api.tensor.Tensor;
 
@@ -132,7 +131,7 @@ final class DfaTrainer implements Trainer {
         this.baseRate = hp.getDouble("learningRate");
         this.schedule = LearningRateSchedule.of(hp.getString("schedule"));
         Tensor rate = schedule == LearningRateSchedule.CONSTANT ? null : g.input("learningRate");
-        optimizer(hp, rate).apply(trainBuilder, g.parameters(), updates);
+        GraphTraining.optimizer(hp, rate).apply(trainBuilder, g.parameters(), updates);
 
         Tensor evalInput = g.input("ex", evalBatch, features);
         Tensor evalLabels = g.input("ey", evalBatch);
@@ -186,18 +185,6 @@ final class DfaTrainer implements Trainer {
             case SIGMOID -> g.mul(h, g.neg(g.sub(h, 1.0)));
             case IDENTITY, SOFTMAX -> null;
         };
-    }
-
-    private static Optimizer optimizer(Hyperparameters hp, Tensor rateInput) {
-        double rate = hp.getDouble("learningRate");
-        double decay = hp.getDouble("weightDecay");
-        if (hp.getString("optimizer").equals("adam")) {
-            return rateInput == null
-                    ? Optimizer.adam(rate, hp.getDouble("beta1"), hp.getDouble("beta2"), hp.getDouble("epsilon"), decay)
-                    : Optimizer.adam(rateInput, hp.getDouble("beta1"), hp.getDouble("beta2"), hp.getDouble("epsilon"), decay);
-        }
-        return rateInput == null ? Optimizer.sgd(rate, hp.getDouble("momentum"), decay)
-                : Optimizer.sgd(rateInput, hp.getDouble("momentum"), decay);
     }
 
     /** The learning rate of step {@code step} under the schedule. */

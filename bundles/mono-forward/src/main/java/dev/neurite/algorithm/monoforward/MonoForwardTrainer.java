@@ -16,7 +16,6 @@ import dev.neurite.api.tensor.Functions;
 import dev.neurite.api.tensor.Graph;
 import dev.neurite.api.tensor.GraphInstance;
 import dev.neurite.api.tensor.Init;
-import dev.neurite.api.tensor.Optimizer;
 import dev.neurite.api.tensor.Step;
 import dev.neurite.api.tensor.Tensor;
 
@@ -107,7 +106,7 @@ final class MonoForwardTrainer implements Trainer {
         }
         // The reported loss is the last layer's, the one the prediction comes from.
         trainBuilder.output("loss", g.add(local, 0.0));
-        optimizer(hp).minimize(trainBuilder, total, g.parameters());
+        GraphTraining.optimizer(hp, null).minimize(trainBuilder, total, g.parameters());
 
         Tensor evalInput = g.input("ex", evalBatch, features);
         Tensor evalLabels = g.input("ey", evalBatch);
@@ -152,15 +151,6 @@ final class MonoForwardTrainer implements Trainer {
             h = a;
         }
         return out;
-    }
-
-    private static Optimizer optimizer(Hyperparameters hp) {
-        double rate = hp.getDouble("learningRate");
-        double decay = hp.getDouble("weightDecay");
-        if (hp.getString("optimizer").equals("adam")) {
-            return Optimizer.adam(rate, hp.getDouble("beta1"), hp.getDouble("beta2"), hp.getDouble("epsilon"), decay);
-        }
-        return Optimizer.sgd(rate, hp.getDouble("momentum"), decay);
     }
 
     @Override
