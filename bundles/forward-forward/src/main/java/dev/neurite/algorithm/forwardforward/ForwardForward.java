@@ -17,12 +17,13 @@ import java.util.List;
  * published code. The label is written as a one-hot vector over the first {@code classes}
  * input features; positive data carries the true label, negative data the same example with a
  * wrong one. Each ReLU hidden layer has goodness {@code G = Σ y²} and its own loss
- * {@code softplus(θ − G_pos) + softplus(G_neg − θ)} (batch means, reported per layer). Every
- * layer's input (the label-overlaid example for the first) is divided by its root mean square,
- * so its length carries no goodness and its squared length equals its width; it is passed on
- * through a stop-gradient, so no gradient crosses layers. In the collaborative variant (Layer
- * Collaboration in FF, AAAI 2024) each layer's goodness is offset by the other layers'
- * goodness, held fixed by a stop-gradient, and compared with the sum of all thresholds.
+ * {@code softplus((θ − G_pos)/T) + softplus((G_neg − θ)/T)} (batch means, reported per layer).
+ * Every layer's input (the label-overlaid example for the first) is divided by its root mean
+ * square: the next layer cannot read the previous goodness off its length, and its squared
+ * length equals its width. It is passed on through a stop-gradient, so no gradient crosses
+ * layers. In the collaborative variant (Layer Collaboration in FF, AAAI 2024) each
+ * collaborating layer's goodness is offset by the other collaborating layers' goodness, held
+ * fixed by a stop-gradient, and compared with the sum of their thresholds.
  *
  * <p>A linear softmax readout on the normalized activity of the last hidden layer from a pass
  * with the neutral label (1/classes in each label feature) is trained alongside from its own

@@ -38,7 +38,7 @@ import java.util.SplittableRandom;
  * <p>A training step first runs the neutral pass (neutral label, all layers, no gradients): it
  * yields the readout's probabilities, from which hard negatives are drawn, and the readout's
  * input. Then each layer step reads the positive and negative batches as the previous layer
- * step left them (length-normalized activities computed with that layer's weights before its
+ * step left them (RMS-normalized activities computed with that layer's weights before its
  * update), updates its own layer from its own loss and hands its normalized activities on;
  * last, the readout step trains the softmax readout on the neutral pass's activity. Every
  * layer thus sees exactly what a single graph with stop-gradients between layers would show
