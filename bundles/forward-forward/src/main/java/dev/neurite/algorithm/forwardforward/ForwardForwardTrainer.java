@@ -239,8 +239,8 @@ final class ForwardForwardTrainer implements Trainer {
         Tensor in = rmsNormalize(g, evalInput);
         for (int i = 0; i < hidden; i++) {
             Tensor a = g.relu(g.add(g.matmul(in, params.get(i)[0], false, true), params.get(i)[1]));
-            // Plain FF leaves out the first layer, as Hinton does;
-            // the collaborative variant trains the sum over all layers, so all of them count.
+            // Plain FF leaves out the first layer, as Hinton does; when every layer collaborates,
+            // the layers have learned the sum over all of them, so all of them count.
             if (i >= 1 || hidden == 1 || (collaborative && firstCollaborator == 0)) {
                 Tensor gi = Functions.sumOfSquares(a, 1);
                 evalGoodness = evalGoodness == null ? gi : g.add(evalGoodness, gi);
