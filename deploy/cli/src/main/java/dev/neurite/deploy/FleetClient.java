@@ -20,6 +20,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.SecureRandom;
@@ -167,25 +168,25 @@ final class FleetClient implements AutoCloseable {
     private static SSLContext sslContext(ConnectionOptions o) throws IOException, GeneralSecurityException {
         TrustManagerFactory tmf = null;
         if (o.trustStore != null) {
-            KeyStore trust = KeyStore.getInstance(o.trustStoreType);
-            try (InputStream in = Files.newInputStream(o.trustStore)) {
-                trust.load(in, o.trustStorePassword);
-            }
             tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(trust);
+            tmf.init(load(o.trustStore, o.trustStoreType, o.trustStorePassword));
         }
         KeyManagerFactory kmf = null;
         if (o.keyStore != null) {
-            KeyStore keys = KeyStore.getInstance(o.keyStoreType);
-            try (InputStream in = Files.newInputStream(o.keyStore)) {
-                keys.load(in, o.keyStorePassword);
-            }
             kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            kmf.init(keys, o.keyStorePassword);
+            kmf.init(load(o.keyStore, o.keyStoreType, o.keyStorePassword), o.keyStorePassword);
         }
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(kmf == null ? null : kmf.getKeyManagers(), tmf == null ? null : tmf.getTrustManagers(), null);
         return context;
+    }
+
+    private static KeyStore load(Path file, String type, char[] password) throws IOException, GeneralSecurityException {
+        KeyStore store = KeyStore.getInstance(type);
+        try (InputStream in = Files.newInputStream(file)) {
+            store.load(in, password);
+        }
+        return store;
     }
 
     private void arrived(String topic, byte[] payload) {

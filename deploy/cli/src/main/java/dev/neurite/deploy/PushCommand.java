@@ -2,9 +2,7 @@ package dev.neurite.deploy;
 
 import com.google.gson.JsonObject;
 import org.eclipse.paho.client.mqttv3.MqttException;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -19,7 +17,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -33,16 +30,10 @@ import java.util.concurrent.TimeUnit;
  * get their own uploads, side by side.
  */
 @Command(name = "push", description = "Install or update a bundle on devices over MQTT, with progress and a result table.")
-final class PushCommand implements Callable<Integer> {
+final class PushCommand extends FleetCommand {
 
     @Parameters(index = "0", paramLabel = "BUNDLE.jar", description = "the bundle to install")
     Path bundle;
-
-    @ArgGroup(exclusive = true, multiplicity = "1")
-    TargetOptions target;
-
-    @Mixin
-    ConnectionOptions connection;
 
     @Option(names = "--chunk-size", paramLabel = "BYTES", defaultValue = "131072",
             description = "bytes per MQTT message before base64 (default: ${DEFAULT-VALUE}); keep it under the devices' payload limit")
@@ -55,9 +46,10 @@ final class PushCommand implements Callable<Integer> {
     @Option(names = "--no-start", description = "install or update without starting the bundle")
     boolean noStart;
 
+    private BundleFile file;
+
     @Override
-    public Integer call() throws Exception {
-        BundleFile file;
+    Integer prepare() {
         try {
             file = BundleFile.read(bundle);
         } catch (IOException e) {
@@ -68,59 +60,57 @@ final class PushCommand implements Callable<Integer> {
             System.err.println("neurite-deploy: --chunk-size must be at least 1024 and --window at least 1");
             return NeuriteDeploy.USAGE;
         }
-        try (FleetClient fleet = FleetClient.connect(connection)) {
-            List<FleetClient.Device> devices = fleet.devices(target, connection.discoveryMillis);
-            if (devices.isEmpty()) {
-                System.err.println("neurite-deploy: no online device lists group '" + target.group + "' in its state document");
-                return NeuriteDeploy.FAILED;
-            }
-            byte[][] chunks = split(file.bytes(), chunkSize);
-            Map<String, Outcome> outcomes = new LinkedHashMap<>();
-            try (Progress progress = new Progress(System.err, NeuriteDeploy.terminal(), 1_000)) {
-                List<Transfer> transfers = new ArrayList<>();
-                if (target.group != null) {
-                    List<String> ids = devices.stream().map(FleetClient.Device::id).toList();
-                    transfers.add(new Transfer(fleet, fleet.fleetTopic(target.group, "bundles", "install"),
-                            fleet.fleetReplyTo(target.group), ids, true, file, chunks, progress));
-                } else {
-                    for (FleetClient.Device d : devices) {
-                        if (!d.online()) {
-                            outcomes.put(d.id(), Outcome.failed(d.id(), file, "OFFLINE",
-                                    d.state().size() == 0 ? "no state document on the broker" : "device is offline", 0));
-                            progress.update(d.id(), 0, file.bytes().length, "offline");
-                            continue;
-                        }
-                        transfers.add(new Transfer(fleet, fleet.deviceTopic(d.id(), "bundles", "install"),
-                                fleet.deviceReplyTo(d.id()), List.of(d.id()), false, file, chunks, progress));
+        return null;
+    }
+
+    @Override
+    int run(FleetClient fleet, List<FleetClient.Device> devices) throws Exception {
+        byte[][] chunks = split(file.bytes(), chunkSize);
+        Map<String, Outcome> outcomes = new LinkedHashMap<>();
+        try (Progress progress = new Progress(System.err, NeuriteDeploy.terminal(), 1_000)) {
+            List<Transfer> transfers = new ArrayList<>();
+            if (target.group != null) {
+                List<String> ids = devices.stream().map(FleetClient.Device::id).toList();
+                transfers.add(new Transfer(fleet, fleet.fleetTopic(target.group, "bundles", "install"),
+                        fleet.fleetReplyTo(target.group), ids, true, file, chunks, progress));
+            } else {
+                for (FleetClient.Device d : devices) {
+                    if (!d.online()) {
+                        outcomes.put(d.id(), Outcome.failed(d.id(), file, "OFFLINE",
+                                d.state().size() == 0 ? "no state document on the broker" : "device is offline", 0));
+                        progress.update(d.id(), 0, file.bytes().length, "offline");
+                        continue;
                     }
-                }
-                ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, transfers.size()));
-                try {
-                    List<Future<List<Outcome>>> results = new ArrayList<>();
-                    for (Transfer t : transfers) {
-                        results.add(pool.submit(t::run));
-                    }
-                    for (Future<List<Outcome>> f : results) {
-                        for (Outcome o : f.get()) {
-                            outcomes.put(o.device(), o);
-                        }
-                    }
-                } finally {
-                    pool.shutdownNow();
+                    transfers.add(new Transfer(fleet, fleet.deviceTopic(d.id(), "bundles", "install"),
+                            fleet.deviceReplyTo(d.id()), List.of(d.id()), false, file, chunks, progress));
                 }
             }
-            Table table = new Table("DEVICE", "BUNDLE", "VERSION", "STATE", "TIME", "ERROR");
-            boolean allOk = true;
-            List<Outcome> sorted = new ArrayList<>(outcomes.values());
-            sorted.sort((a, b) -> a.device().compareTo(b.device()));
-            for (Outcome o : sorted) {
-                table.row(o.device(), o.bundle(), o.version(), o.state(),
-                        String.format(Locale.ROOT, "%.1fs", o.millis() / 1000.0), o.error());
-                allOk &= o.error() == null;
+            ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, transfers.size()));
+            try {
+                List<Future<List<Outcome>>> results = new ArrayList<>();
+                for (Transfer t : transfers) {
+                    results.add(pool.submit(t::run));
+                }
+                for (Future<List<Outcome>> f : results) {
+                    for (Outcome o : f.get()) {
+                        outcomes.put(o.device(), o);
+                    }
+                }
+            } finally {
+                pool.shutdownNow();
             }
-            table.print(System.out);
-            return allOk ? NeuriteDeploy.OK : NeuriteDeploy.FAILED;
         }
+        Table table = new Table("DEVICE", "BUNDLE", "VERSION", "STATE", "TIME", "ERROR");
+        boolean allOk = true;
+        List<Outcome> sorted = new ArrayList<>(outcomes.values());
+        sorted.sort((a, b) -> a.device().compareTo(b.device()));
+        for (Outcome o : sorted) {
+            table.row(o.device(), o.bundle(), o.version(), o.state(),
+                    String.format(Locale.ROOT, "%.1fs", o.millis() / 1000.0), o.error());
+            allOk &= o.error() == null;
+        }
+        table.print(System.out);
+        return allOk ? NeuriteDeploy.OK : NeuriteDeploy.FAILED;
     }
 
     static byte[][] split(byte[] bytes, int size) {

@@ -2,15 +2,12 @@ package dev.neurite.deploy;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.Callable;
 
 /**
  * {@code status}: per device whether it is online, its runtime, its algorithms (from the
@@ -18,44 +15,31 @@ import java.util.concurrent.Callable;
  * device asked for is online.
  */
 @Command(name = "status", description = "Show whether devices are online, their runtime, algorithms and jobs.")
-final class StatusCommand implements Callable<Integer> {
-
-    @ArgGroup(exclusive = true, multiplicity = "1")
-    TargetOptions target;
-
-    @Mixin
-    ConnectionOptions connection;
+final class StatusCommand extends FleetCommand {
 
     @Override
-    public Integer call() throws Exception {
-        try (FleetClient fleet = FleetClient.connect(connection)) {
-            List<FleetClient.Device> devices = fleet.devices(target, connection.discoveryMillis);
-            if (devices.isEmpty()) {
-                System.err.println("neurite-deploy: no online device lists group '" + target.group + "' in its state document");
-                return NeuriteDeploy.FAILED;
+    int run(FleetClient fleet, List<FleetClient.Device> devices) throws Exception {
+        Table table = new Table("DEVICE", "ONLINE", "RUNTIME", "AGENT", "GROUPS", "ALGORITHMS", "JOBS");
+        boolean allOnline = true;
+        for (FleetClient.Device d : devices) {
+            if (!d.online()) {
+                allOnline = false;
+                table.row(d.id(), d.state().size() == 0 ? "unknown" : "no", "-", "-", "-", "-", "-");
+                continue;
             }
-            Table table = new Table("DEVICE", "ONLINE", "RUNTIME", "AGENT", "GROUPS", "ALGORITHMS", "JOBS");
-            boolean allOnline = true;
-            for (FleetClient.Device d : devices) {
-                if (!d.online()) {
-                    allOnline = false;
-                    table.row(d.id(), d.state().size() == 0 ? "unknown" : "no", "-", "-", "-", "-", "-");
-                    continue;
-                }
-                JsonObject runtime = d.object("runtime");
-                List<String> algorithms = new ArrayList<>();
-                for (JsonElement e : d.array("algorithms")) {
-                    algorithms.add(FleetClient.text(e.getAsJsonObject(), "name"));
-                }
-                List<String> groups = new ArrayList<>();
-                d.array("groups").forEach(g -> groups.add(g.getAsString()));
-                table.row(d.id(), "yes", FleetClient.text(runtime, "version"), FleetClient.text(runtime, "agent"),
-                        groups.isEmpty() ? "-" : String.join(",", groups),
-                        algorithms.isEmpty() ? "-" : String.join(",", algorithms), jobs(fleet, d.id()));
+            JsonObject runtime = d.object("runtime");
+            List<String> algorithms = new ArrayList<>();
+            for (JsonElement e : d.array("algorithms")) {
+                algorithms.add(FleetClient.text(e.getAsJsonObject(), "name"));
             }
-            table.print(System.out);
-            return allOnline ? NeuriteDeploy.OK : NeuriteDeploy.FAILED;
+            List<String> groups = new ArrayList<>();
+            d.array("groups").forEach(g -> groups.add(g.getAsString()));
+            table.row(d.id(), "yes", FleetClient.text(runtime, "version"), FleetClient.text(runtime, "agent"),
+                    groups.isEmpty() ? "-" : String.join(",", groups),
+                    algorithms.isEmpty() ? "-" : String.join(",", algorithms), jobs(fleet, d.id()));
         }
+        table.print(System.out);
+        return allOnline ? NeuriteDeploy.OK : NeuriteDeploy.FAILED;
     }
 
     /** Job counts by state, e.g. {@code RUNNING 1, SUCCEEDED 3}. */
