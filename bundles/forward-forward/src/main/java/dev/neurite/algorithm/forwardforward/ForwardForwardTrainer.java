@@ -247,8 +247,8 @@ final class ForwardForwardTrainer implements Trainer {
             }
             in = rmsNormalize(g, a);
         }
-        Step evalDef = g.step().output("goodness", evalGoodness)
-                .output("logits", readoutLogits(g, readoutInput(g, evalInput, params), out)).build();
+        // The loop's last normalized activity is the readout's input: one forward pass feeds both.
+        Step evalDef = g.step().output("goodness", evalGoodness).output("logits", readoutLogits(g, in, out)).build();
 
         this.instance = context.backend().open(g);
         this.layerSteps = new CompiledStep[hidden];
